@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs everything Zhijian needs to build, test and run on Debian 12 (bookworm).
+# Idempotent: packages already present are skipped; `npm ci` runs only when the web UI's
+# lock file changed since the last install. Run as root (or with sudo available).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config clang-format git
+  # C++ libraries (see docs/ARCHITECTURE.md "Dependencies")
+  libboost1.81-dev libboost-json1.81-dev
+  libsqlite3-dev libpq-dev
+  libsodium-dev libssl-dev
+  libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # PostgreSQL server for the storage tests on the second backend
+  postgresql-15 postgresql-client-15
+  # browser tests, HTTP load
+  chromium wrk curl ca-certificates
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+# Node.js 18+ and npm: use the machine's if present (it may come from another source than Debian,
+# whose npm package would conflict with it), else Debian's.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: Debian packages present"
+fi
+
+# Web UI packages, pinned by web/package-lock.json.
+if [ -f web/package-lock.json ]; then
+  stamp=web/node_modules/.zhijian-lock-sha256
+  want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "install-deps: npm ci (web/)"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  else
+    echo "install-deps: web/node_modules up to date"
+  fi
+fi

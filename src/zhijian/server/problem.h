@@ -1,0 +1,22 @@
+// RFC 9457 problem details: the one place where an Error becomes an HTTP response.
+//
+//   {"type":"urn:zhijian:problem:<code>", "title":"<message_en>",
+//    "status":400, "code":"<code>", "detail":"<detail>", "message_zh":"...", "message_en":"...",
+//    "instance":"<request path>", "request_id":"..."}
+// Content-Type: application/problem+json. Kind → status: see Error::Kind in base/result.h.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "zhijian/base/result.h"
+#include "zhijian/server/router.h"
+
+namespace zhijian::server {
+
+unsigned HttpStatusFor(Error::Kind kind);
+Response ProblemResponse(const Error& error, const std::string& instance,
+                         const std::string& request_id);
+
+}  // namespace zhijian::server
