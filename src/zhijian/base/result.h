@@ -162,10 +162,12 @@ inline Result<void> Ok() { return {}; }
 
 // Propagates an error from an expression returning Result<...>:
 //   ZJ_TRY(conn.Exec(...));
-#define ZJ_TRY(expr)                                  \
-  do {                                                \
-    auto zj_try_result_ = (expr);                     \
-    if (!zj_try_result_) return zj_try_result_.error(); \
+// (__COUNTER__ keeps nested uses, e.g. inside a lambda passed to another ZJ_TRY, distinct.)
+#define ZJ_TRY(expr) ZJ_TRY_IMPL_(ZJ_CONCAT_(zj_try_result_, __COUNTER__), expr)
+#define ZJ_TRY_IMPL_(tmp, expr)               \
+  do {                                        \
+    auto tmp = (expr);                        \
+    if (!tmp) return std::move(tmp).error();  \
   } while (0)
 
 #define ZJ_CONCAT_INNER_(a, b) a##b
@@ -173,7 +175,7 @@ inline Result<void> Ok() { return {}; }
 // Declares `lhs` from the value of a Result, or returns its error:
 //   ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(...));
 #define ZJ_ASSIGN_OR_RETURN(lhs, expr) \
-  ZJ_ASSIGN_OR_RETURN_IMPL_(ZJ_CONCAT_(zj_result_, __LINE__), lhs, expr)
+  ZJ_ASSIGN_OR_RETURN_IMPL_(ZJ_CONCAT_(zj_result_, __COUNTER__), lhs, expr)
 #define ZJ_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                              \
   if (!tmp) return std::move(tmp).error();        \
