@@ -17,10 +17,12 @@
 // Thread-safety: `Database` is thread-safe (Acquire from any thread). A `Connection` is used by
 // one thread at a time.
 //
-// Errors: every call returns Result; failures carry kind kUnavailable (cannot connect / busy
-// beyond the timeout), kConflict (unique or foreign-key violation, code "store.constraint"),
-// kInvalidArgument (bad URL), or kInternal (SQL error: a bug), with the backend's message in
-// detail. Nothing here throws.
+// Errors: every call returns Result; failures carry kind kUnavailable (cannot connect or
+// connection lost: "store.unavailable"; busy/locked beyond the timeout, deadlock, serialization
+// failure: "store.busy"), kConflict (unique, foreign-key, not-null or check violation, code
+// "store.constraint"), kInvalidArgument (bad URL, "store.bad-url"), or kInternal (SQL error, a
+// bug: "store.sql"), with the backend's message and the SQL in detail. Nothing here throws
+// (WithTransaction rethrows what `fn` throws).
 #pragma once
 
 #include <cstdint>
@@ -85,7 +87,9 @@ class Connection {
                                          std::span<const Value> params = {}) = 0;
   // Runs a query expected to return at most one row.
   Result<std::optional<Row>> QueryOne(std::string_view sql, std::span<const Value> params = {});
-  // Runs several statements separated by ';' without parameters (DDL, migrations).
+  // Runs several statements separated by ';' without parameters (DDL, migrations). Outside a
+  // transaction, PostgreSQL runs the whole script as one implicit transaction; SQLite runs the
+  // statements one by one.
   virtual Result<void> ExecScript(std::string_view sql) = 0;
 
   // Transactions. Prefer `WithTransaction` below. `Begin(true)` starts a write transaction
@@ -100,6 +104,28 @@ class Connection {
 template <typename T>
 Result<T> WithTransaction(Connection& conn, const std::function<Result<T>(Connection&)>& fn);
 Result<void> WithTransaction(Connection& conn, const std::function<Result<void>(Connection&)>& fn);
+
+// Implementation of the template above (callers name T: `WithTransaction<int64_t>(conn, fn)`).
+template <typename T>
+Result<T> WithTransaction(Connection& conn, const std::function<Result<T>(Connection&)>& fn) {
+  ZJ_TRY(conn.Begin(true));
+  try {
+    Result<T> result = fn(conn);
+    if (!result) {
+      (void)conn.Rollback();
+      return result;
+    }
+    Result<void> committed = conn.Commit();
+    if (!committed) {
+      (void)conn.Rollback();
+      return std::move(committed).error();
+    }
+    return result;
+  } catch (...) {
+    (void)conn.Rollback();
+    throw;
+  }
+}
 
 class Database;
 
@@ -120,9 +146,10 @@ class PooledConnection {
 };
 
 struct OpenOptions {
-  size_t pool_size = 8;      // connections kept open at most
-  int busy_timeout_ms = 5000;  // SQLite busy timeout; PostgreSQL lock_timeout
-  bool migrate = true;       // apply pending migrations on open
+  size_t pool_size = 8;               // connections kept open at most
+  int busy_timeout_ms = 5000;         // SQLite busy timeout; PostgreSQL lock_timeout
+  bool migrate = true;                // apply pending migrations on open
+  int statement_timeout_ms = 300000;  // PostgreSQL statement_timeout (0 = none)
 };
 
 class Database {
@@ -140,7 +167,10 @@ class Database {
   // The URL with any password replaced by "***", for logs.
   const std::string& redacted_url() const;
 
-  // Lends a connection; blocks while all `pool_size` are lent out.
+  // Lends a connection; blocks while all `pool_size` are lent out (so a thread must not
+  // acquire a second connection of a pool of one, e.g. "sqlite::memory:", while holding one).
+  // Connections are created lazily; one that saw a fatal error is closed instead of returned,
+  // and a transaction left open by the borrower is rolled back on return.
   Result<PooledConnection> Acquire();
 
  private:
