@@ -10,6 +10,11 @@
 // no route and do not start with /api/ are served from `static_dir` (the built web UI), with
 // index.html as the fallback for client-side routes.
 //
+// The Authenticator runs (on a worker thread) only for requests that match a route. Statuses
+// without an Error::Kind are produced here: 405 (with Allow) for a known path with another
+// method, 431 for oversized headers. Malformed HTTP gets 400 and the connection is closed, as
+// after a 413. The path is percent-decoded before routing, so "%2F" acts as a separator.
+//
 // Ownership: the server borrows the Router, Authenticator and Metrics; they must outlive it.
 // Thread-safety: Start/Stop/Wait from one controlling thread. Stop() is safe to call from a
 // signal-handling thread; it stops accepting, lets in-flight requests finish (up to

@@ -4,6 +4,15 @@
 //    "status":400, "code":"<code>", "detail":"<detail>", "message_zh":"...", "message_en":"...",
 //    "instance":"<request path>", "request_id":"..."}
 // Content-Type: application/problem+json. Kind → status: see Error::Kind in base/result.h.
+// "detail" is present only when the Error has one. The HTTP layer fills `instance` and
+// `request_id` itself for errors returned by handlers.
+//
+// Extra headers: a handler that needs one on an error response (e.g. Retry-After on 429)
+// returns a successful Result holding a problem response it built itself:
+//   Response r = ProblemResponse(Error(Error::Kind::kTooManyRequests, ...), req.path,
+//                                req.request_id);
+//   r.headers.emplace_back("Retry-After", "30");
+//   return r;
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -17,6 +17,8 @@
 // safe to use from any thread. Handlers run on worker threads, concurrently.
 #pragma once
 
+#include <ostream>  // before verb.hpp: Boost 1.81's verb.hpp streams a string_view
+
 #include <boost/beast/http/verb.hpp>
 #include <functional>
 #include <map>
@@ -35,8 +37,8 @@ using Verb = boost::beast::http::verb;
 
 struct Request {
   Verb method = Verb::get;
-  std::string target;  // as received: path + query
-  std::string path;    // percent-decoded path without the query
+  std::string target;                              // as received: path + query
+  std::string path;                                // percent-decoded path without the query
   std::map<std::string, std::string> query;        // decoded query parameters (last wins)
   std::map<std::string, std::string> path_params;  // from "{name}" segments of the pattern
   std::map<std::string, std::string> headers;      // lower-case names
