@@ -1,0 +1,56 @@
+// The HTTP API, version 1: every route of the platform and who may call it.
+//
+// Purpose: binds the domain modules (accounts, audit, base/region, store) to the server's
+// Router. Handlers are thin: parse and validate input (server/json_body.h), call a module with
+// the caller's Principal (scope is enforced by the modules through the query layer,
+// store/scope.h), and render JSON. The full contract is docs/openapi.yaml; the authorization
+// matrix test enumerates `Router::routes()` to check every route × role.
+//
+// Sessions: POST /api/v1/auth/login sets the cookie `zj_session` (HttpOnly, SameSite=Strict,
+// Path=/, Max-Age = session lifetime; Secure when ApiOptions::secure_cookies). Machine clients
+// (institutions' LIMS) send `Authorization: Bearer zjk_...` or `X-Api-Key: zjk_...`.
+//
+// Ownership: ApiContext borrows everything; it must outlive the server.
+// Thread-safety: handlers are called concurrently; everything they touch is thread-safe.
+#pragma once
+
+#include <string>
+
+#include "zhijian/accounts/accounts.h"
+#include "zhijian/api/rate_limit.h"
+#include "zhijian/base/clock.h"
+#include "zhijian/server/http_server.h"
+#include "zhijian/server/metrics.h"
+#include "zhijian/server/router.h"
+#include "zhijian/store/db.h"
+
+namespace zhijian::api {
+
+struct ApiOptions {
+  bool secure_cookies = false;    // set the Secure flag (behind HTTPS)
+  RateLimitOptions public_limit;  // per client address, for anonymous callers
+  std::string version = "0.1.0";
+};
+
+struct ApiContext {
+  store::Database& db;
+  accounts::Accounts& accounts;
+  const Clock& clock;
+  server::Metrics& metrics;
+  ApiOptions options;
+  RateLimiter public_limiter;
+
+  ApiContext(store::Database& d, accounts::Accounts& a, const Clock& c, server::Metrics& m,
+             ApiOptions o = {})
+      : db(d), accounts(a), clock(c), metrics(m), options(o), public_limiter(o.public_limit, c) {}
+};
+
+// Adds every route of the API to `router`.
+void RegisterRoutes(server::Router& router, ApiContext& ctx);
+
+// Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
+// cookie; anonymous callers become the public Principal and are rate-limited per address.
+// A presented but invalid key or session is an error (401), not a silent downgrade.
+server::Authenticator MakeAuthenticator(ApiContext& ctx);
+
+}  // namespace zhijian::api

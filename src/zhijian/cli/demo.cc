@@ -1,0 +1,200 @@
+#include "zhijian/cli/demo.h"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "zhijian/audit/audit.h"
+#include "zhijian/base/clock.h"
+#include "zhijian/base/uscc.h"
+
+namespace zhijian::cli {
+namespace {
+
+struct DemoInstitution {
+  std::string body;  // USCC positions 1-16 (the organisation-code check and the USCC check
+                     // characters are computed)
+  std::string name;
+  std::string region;
+  std::string address;
+};
+
+// Fictional institutions (marked 演示) in real regions.
+const std::vector<DemoInstitution>& DemoInstitutions() {
+  static const std::vector<DemoInstitution> kList = {
+      {"9137010216300001", "济南市历下区演示食品检测有限公司", "370102", "山东省济南市历下区经十路 1 号"},
+      {"9137010216300002", "济南演示机动车检测有限公司", "370112", "山东省济南市历城区工业北路 8 号"},
+      {"9137020216300003", "青岛演示环境监测技术有限公司", "370202", "山东省青岛市市南区香港中路 10 号"},
+      {"9137020316300004", "青岛演示建设工程质量检测有限公司", "370203", "山东省青岛市市北区辽宁路 5 号"},
+      {"9137060216300005", "烟台演示纺织品检验有限公司", "370602", "山东省烟台市芝罘区南大街 3 号"},
+      {"9111010516300006", "北京演示医疗器械检验所有限公司", "110105", "北京市朝阳区建国路 20 号"},
+      {"9111010816300007", "北京演示电器安全检测有限公司", "110108", "北京市海淀区中关村大街 9 号"},
+      {"9142010216300008", "武汉演示水质检测有限公司", "420102", "湖北省武汉市江岸区沿江大道 7 号"},
+      {"9144030416300009", "深圳演示食品安全检测有限公司", "440304", "广东省深圳市福田区深南大道 6 号"},
+      {"9144010616300010", "广州演示计量检测有限公司", "440106", "广东省广州市天河区天河路 2 号"},
+      {"9132010516300011", "南京演示环境检测有限公司", "320105", "江苏省南京市建邺区江东中路 4 号"},
+      {"9151010716300012", "成都演示农产品检测有限公司", "510107", "四川省成都市武侯区人民南路 11 号"},
+  };
+  return kList;
+}
+
+Result<std::string> MakeUscc(const std::string& body16) {
+  // Positions 9-16 are the organisation-code body; position 17 its GB 11714 check.
+  ZJ_ASSIGN_OR_RETURN(char org_check, Uscc::ComputeOrgCheckChar(body16.substr(8, 8)));
+  std::string first17 = body16 + org_check;
+  ZJ_ASSIGN_OR_RETURN(char check, Uscc::ComputeCheckChar(first17));
+  return first17 + check;
+}
+
+struct DemoAccount {
+  std::string username;
+  std::string display_name;
+  Role role;
+  std::string region;
+  int institution_index;  // into DemoInstitutions(), -1 for none
+};
+
+const std::vector<DemoAccount>& DemoAccounts() {
+  static const std::vector<DemoAccount> kList = {
+      {"admin", "系统管理员", Role::kAdmin, "", -1},
+      {"regulator-national", "市场监管总局 演示监管员", Role::kRegulator, "", -1},
+      {"regulator-sd", "山东省市场监管局 演示监管员", Role::kRegulator, "37", -1},
+      {"regulator-jn", "济南市市场监管局 演示监管员", Role::kRegulator, "3701", -1},
+      {"inspector-sd", "山东省 演示检查员", Role::kInspector, "37", -1},
+      {"inst-demo", "济南市历下区演示食品检测有限公司 管理员", Role::kInstitution, "", 0},
+  };
+  return kList;
+}
+
+std::string RandomPassword() {
+  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  std::string s = "Zj-";
+  for (int i = 0; i < 12; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return s;
+}
+
+Result<std::map<std::string, std::string>> LoadPasswords(const std::string& file) {
+  std::map<std::string, std::string> out;
+  if (file.empty() || !std::filesystem::exists(file)) return out;
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  auto v = boost::json::parse(ss.str(), ec);
+  if (ec || !v.is_object()) {
+    return Error::Invalid("demo.bad-password-file", "演示账号密码文件格式错误",
+                          "demo password file is not a JSON object", file);
+  }
+  for (const auto& [k, val] : v.as_object()) {
+    if (val.is_string()) out[std::string(k)] = std::string(val.as_string());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc) {
+  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  std::vector<store::Value> p{uscc};
+  ZJ_ASSIGN_OR_RETURN(auto row, conn->QueryOne("SELECT id FROM institutions WHERE uscc = ?", p));
+  if (!row) {
+    return Error::NotFound("institution.not-found", "机构不存在", "institution not found", uscc);
+  }
+  return row->Int(0);
+}
+
+Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
+                      const std::string& password_file, std::ostream& out) {
+  const Principal cli = Principal::Cli();
+  const std::string now = FormatInstant(SystemClock::Instance().Now());
+  std::vector<int64_t> ids;
+  int created = 0;
+  {
+    ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    ZJ_TRY(store::WithTransaction(conn.get(), [&](store::Connection& tx) -> Result<void> {
+      for (const auto& inst : DemoInstitutions()) {
+        ZJ_ASSIGN_OR_RETURN(std::string uscc, MakeUscc(inst.body));
+        std::vector<store::Value> p{uscc};
+        ZJ_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM institutions WHERE uscc = ?", p));
+        if (row) {
+          ids.push_back(row->Int(0));
+          continue;
+        }
+        std::vector<store::Value> ins{uscc, inst.name, inst.region, inst.address, now, now};
+        ZJ_ASSIGN_OR_RETURN(
+            auto inserted,
+            tx.QueryOne("INSERT INTO institutions (uscc, name, region_code, address, created_at, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                        ins));
+        const int64_t id = inserted->Int(0);
+        ids.push_back(id);
+        ++created;
+        audit::AuditEvent e;
+        e.action = "institution.create";
+        e.target_type = "institution";
+        e.target_id = std::to_string(id);
+        e.region_code = inst.region;
+        e.institution_id = id;
+        e.detail["uscc"] = uscc;
+        e.detail["source"] = "demo-init";
+        ZJ_TRY(audit::Append(tx, cli, "local", e, SystemClock::Instance().Now()));
+      }
+      return Ok();
+    }));
+  }
+  out << "演示机构 demo institutions: " << ids.size() << " (" << created << " new)\n";
+
+  ZJ_ASSIGN_OR_RETURN(auto passwords, LoadPasswords(password_file));
+  bool changed = false;
+  for (const auto& a : DemoAccounts()) {
+    auto existing = accounts.GetUser(cli, a.username);
+    if (existing) {
+      if (!passwords.count(a.username)) {
+        // The password file was lost: set a new password so that it can be printed.
+        passwords[a.username] = RandomPassword();
+        ZJ_TRY(accounts.SetPassword(cli, a.username, passwords[a.username], std::nullopt,
+                                    "local"));
+        changed = true;
+      }
+      continue;
+    }
+    if (!passwords.count(a.username)) {
+      passwords[a.username] = RandomPassword();
+      changed = true;
+    }
+    accounts::NewUser nu;
+    nu.username = a.username;
+    nu.display_name = a.display_name;
+    nu.role = a.role;
+    nu.region_prefix = a.region;
+    if (a.institution_index >= 0) nu.institution_id = ids.at(a.institution_index);
+    nu.password = passwords[a.username];
+    ZJ_TRY(accounts.CreateUser(cli, nu, "local"));
+  }
+  if (changed && !password_file.empty()) {
+    boost::json::object o;
+    for (const auto& [k, v] : passwords) o[k] = v;
+    const std::string tmp = password_file + ".tmp";
+    {
+      std::ofstream f(tmp, std::ios::trunc);
+      f << boost::json::serialize(o) << "\n";
+    }
+    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
+                                          std::filesystem::perms::owner_write);
+    std::filesystem::rename(tmp, password_file);
+  }
+  out << "演示账号 demo accounts (用户名 username / 密码 password / 角色 role):\n";
+  for (const auto& a : DemoAccounts()) {
+    out << "  " << a.username << std::string(20 - std::min<size_t>(19, a.username.size()), ' ')
+        << passwords[a.username] << "   " << RoleName(a.role)
+        << (a.region.empty() ? "" : " " + a.region) << "  " << a.display_name << "\n";
+  }
+  return Ok();
+}
+
+}  // namespace zhijian::cli

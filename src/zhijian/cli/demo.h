@@ -1,0 +1,24 @@
+// Demo data for `make demo` and the browser tests: a few institutions in real regions with
+// valid USCCs, and one account per role. Idempotent: what exists is kept; passwords are kept in
+// `password_file` (JSON {"username": "password"}) and reused on later runs.
+//
+// The registry issue replaces the institutions here with the realistic generator.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "zhijian/accounts/accounts.h"
+#include "zhijian/base/result.h"
+#include "zhijian/store/db.h"
+
+namespace zhijian::cli {
+
+Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
+                      const std::string& password_file, std::ostream& out);
+
+// The id of the institution with this USCC; kNotFound "institution.not-found" otherwise.
+Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc);
+
+}  // namespace zhijian::cli

@@ -1,0 +1,291 @@
+// The `zhijian` command: one binary, subcommands (CLI11).
+//
+//   zhijian serve       --db URL [--addr A] [--port P] [--static DIR] [--port-file F]
+//   zhijian demo-init   --db URL [--password-file F]
+//   zhijian migrate     --db URL
+//   zhijian user add|list|passwd|apikey|disable|enable ...
+//   zhijian audit verify --db URL
+//
+// --db defaults to $ZJ_DB, else sqlite:var/zhijian.db. Exit codes: 0 ok, 1 failure (message
+// on stderr, English and Chinese), 2 usage error (CLI11).
+#include <spdlog/spdlog.h>
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "zhijian/accounts/accounts.h"
+#include "zhijian/api/api.h"
+#include "zhijian/audit/audit.h"
+#include "zhijian/base/clock.h"
+#include "zhijian/cli/demo.h"
+#include "zhijian/server/http_server.h"
+#include "zhijian/store/db.h"
+#include "zhijian/store/migrations.h"
+
+namespace zhijian::cli {
+namespace {
+
+int Fail(const Error& e) {
+  std::cerr << "error: " << e.ToString() << "\n错误：" << e.message_zh();
+  if (!e.detail().empty()) std::cerr << "（" << e.detail() << "）";
+  std::cerr << "\n";
+  return 1;
+}
+
+std::string DefaultDb() {
+  const char* env = std::getenv("ZJ_DB");
+  return env && *env ? env : "sqlite:var/zhijian.db";
+}
+
+// Creates the parent directory of a "sqlite:PATH" database so that a fresh checkout works.
+void EnsureSqliteDir(const std::string& url) {
+  if (url.rfind("sqlite:", 0) != 0 || url == "sqlite::memory:") return;
+  std::filesystem::path p(url.substr(7));
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+}
+
+Result<std::unique_ptr<store::Database>> OpenDb(const std::string& url) {
+  EnsureSqliteDir(url);
+  return store::Database::Open(url);
+}
+
+std::string RandomPassword() {
+  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  std::string s;
+  for (int i = 0; i < 16; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return s;
+}
+
+std::string ReadPasswordFromStdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+// ---- serve ---------------------------------------------------------------------------------
+
+std::atomic<server::HttpServer*> g_server{nullptr};
+
+int Serve(const std::string& db_url, const server::ServerOptions& options,
+          const std::string& port_file, bool secure_cookies) {
+  auto db = OpenDb(db_url);
+  if (!db) return Fail(db.error());
+  accounts::Accounts accounts(**db, SystemClock::Instance());
+  server::Metrics metrics;
+  api::ApiOptions api_options;
+  api_options.secure_cookies = secure_cookies;
+  api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
+  server::Router router;
+  api::RegisterRoutes(router, ctx);
+  server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics);
+
+  // Block SIGINT/SIGTERM in every thread; one thread waits for them and stops the server.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  auto started = http.Start();
+  if (!started) return Fail(started.error());
+  const uint16_t port = http.port();
+  spdlog::info("listening address={} port={} db={} static={}", options.address, port,
+               (*db)->redacted_url(), options.static_dir.empty() ? "-" : options.static_dir);
+  std::cout << "智检 Zhijian: http://" << options.address << ":" << port << "/" << std::endl;
+  if (!port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::filesystem::rename(tmp, port_file);
+  }
+  std::thread signal_thread([&set, &http] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    spdlog::info("signal={} shutting down", sig);
+    http.Stop();
+  });
+  http.Wait();
+  // If the server stopped on its own, wake the signal thread.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  if (sodium_init() < 0) {
+    std::cerr << "libsodium failed to initialise\n";
+    return 1;
+  }
+  CLI::App app{"智检 Zhijian — smart supervision of testing & inspection institutions"};
+  app.require_subcommand(1);
+  std::string db_url = DefaultDb();
+  app.add_option("--db", db_url, "database URL: sqlite:PATH or postgresql://...")
+      ->envname("ZJ_DB");
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "run the HTTP server (API + web UI)");
+  server::ServerOptions sopt;
+  std::string port_file;
+  bool secure_cookies = false;
+  serve->add_option("--addr", sopt.address, "address to bind")->capture_default_str();
+  serve->add_option("--port", sopt.port, "port (0 = any free port)")->capture_default_str();
+  serve->add_option("--static", sopt.static_dir, "directory of the built web UI (web/dist)");
+  serve->add_option("--port-file", port_file, "write the bound port to this file");
+  serve->add_option("--io-threads", sopt.io_threads, "I/O threads")->capture_default_str();
+  serve->add_option("--workers", sopt.worker_threads, "handler threads")->capture_default_str();
+  serve->add_option("--body-limit", sopt.body_limit, "max request body bytes")
+      ->capture_default_str();
+  serve->add_flag("--secure-cookies", secure_cookies, "mark cookies Secure (behind HTTPS)");
+
+  // demo-init
+  auto* demo = app.add_subcommand("demo-init", "create demo institutions and accounts");
+  std::string password_file;
+  demo->add_option("--password-file", password_file,
+                   "JSON file keeping the demo accounts' passwords (reused when present)");
+
+  // migrate
+  auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations");
+
+  // user
+  auto* user = app.add_subcommand("user", "manage accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create an account");
+  accounts::NewUser nu;
+  std::string role_name, region, institution_uscc;
+  bool password_stdin = false;
+  user_add->add_option("username", nu.username, "login name")->required();
+  user_add->add_option("--role", role_name, "admin|regulator|institution|inspector")->required();
+  user_add->add_option("--name", nu.display_name, "display name");
+  user_add->add_option("--region", region, "region scope (e.g. 37, 3701, 370102; '' = national)");
+  user_add->add_option("--institution", institution_uscc, "USCC of the user's institution");
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin");
+  auto* user_list = user->add_subcommand("list", "list accounts");
+  std::string target_user;
+  auto* user_passwd = user->add_subcommand("passwd", "set an account's password");
+  user_passwd->add_option("username", target_user)->required();
+  user_passwd->add_flag("--password-stdin", password_stdin, "read the password from stdin");
+  auto* user_apikey = user->add_subcommand("apikey", "create an API key for an account");
+  std::string key_name = "LIMS";
+  user_apikey->add_option("username", target_user)->required();
+  user_apikey->add_option("--name", key_name, "what the key is for")->capture_default_str();
+  auto* user_disable = user->add_subcommand("disable", "disable an account");
+  user_disable->add_option("username", target_user)->required();
+  auto* user_enable = user->add_subcommand("enable", "enable an account");
+  user_enable->add_option("username", target_user)->required();
+
+  // audit
+  auto* audit_cmd = app.add_subcommand("audit", "audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the hash chain");
+
+  CLI11_PARSE(app, argc, argv);
+  const Principal cli = Principal::Cli();
+  const std::string ip = "local";
+
+  if (*serve) return Serve(db_url, sopt, port_file, secure_cookies);
+
+  auto db = OpenDb(db_url);
+  if (!db) return Fail(db.error());
+  accounts::Accounts accounts(**db, SystemClock::Instance());
+
+  if (*migrate) {
+    auto conn = (*db)->Acquire();
+    if (!conn) return Fail(conn.error());
+    auto v = store::CurrentVersion(conn->get());
+    if (!v) return Fail(v.error());
+    std::cout << "schema version " << *v << " (" << (*db)->redacted_url() << ")\n";
+    return 0;
+  }
+  if (*demo) {
+    auto r = InitDemo(**db, accounts, password_file, std::cout);
+    return r ? 0 : Fail(r.error());
+  }
+  if (*user_add) {
+    auto role = ParseRole(role_name);
+    if (!role || *role == Role::kPublic) {
+      return Fail(Error::Invalid("user.bad-role", "角色无效", "invalid role", role_name));
+    }
+    nu.role = *role;
+    if (nu.display_name.empty()) nu.display_name = nu.username;
+    nu.region_prefix = region;
+    if (!institution_uscc.empty()) {
+      auto id = FindInstitutionByUscc(**db, institution_uscc);
+      if (!id) return Fail(id.error());
+      nu.institution_id = *id;
+    }
+    bool generated = !password_stdin;
+    nu.password = password_stdin ? ReadPasswordFromStdin() : RandomPassword();
+    auto u = accounts.CreateUser(cli, nu, ip);
+    if (!u) return Fail(u.error());
+    std::cout << "created user " << u->username << " (id " << u->id << ", "
+              << RoleName(u->role) << ")\n";
+    if (generated) std::cout << "password: " << nu.password << "\n";
+    return 0;
+  }
+  if (*user_list) {
+    auto users = accounts.ListUsers(cli);
+    if (!users) return Fail(users.error());
+    std::printf("%-6s %-20s %-12s %-8s %-12s %s\n", "ID", "USERNAME", "ROLE", "SCOPE",
+                "INSTITUTION", "NAME");
+    for (const auto& u : *users) {
+      std::printf("%-6lld %-20s %-12s %-8s %-12s %s%s\n", static_cast<long long>(u.id),
+                  u.username.c_str(), std::string(RoleName(u.role)).c_str(),
+                  u.region_prefix.empty() ? "-" : u.region_prefix.c_str(),
+                  u.institution_id ? std::to_string(*u.institution_id).c_str() : "-",
+                  u.display_name.c_str(), u.disabled ? " [disabled]" : "");
+    }
+    return 0;
+  }
+  if (*user_passwd) {
+    bool generated = !password_stdin;
+    std::string pw = password_stdin ? ReadPasswordFromStdin() : RandomPassword();
+    auto r = accounts.SetPassword(cli, target_user, pw, std::nullopt, ip);
+    if (!r) return Fail(r.error());
+    std::cout << "password of " << target_user << " changed\n";
+    if (generated) std::cout << "password: " << pw << "\n";
+    return 0;
+  }
+  if (*user_apikey) {
+    auto k = accounts.CreateApiKey(cli, target_user, key_name, ip);
+    if (!k) return Fail(k.error());
+    std::cout << "API key for " << target_user << " (shown once, keep it secret):\n"
+              << k->key << "\n";
+    return 0;
+  }
+  if (*user_disable || *user_enable) {
+    auto r = accounts.SetDisabled(cli, target_user, static_cast<bool>(*user_disable), ip);
+    if (!r) return Fail(r.error());
+    std::cout << target_user << (*user_disable ? " disabled\n" : " enabled\n");
+    return 0;
+  }
+  if (*audit_verify) {
+    auto conn = (*db)->Acquire();
+    if (!conn) return Fail(conn.error());
+    auto report = audit::Verify(conn->get());
+    if (!report) return Fail(report.error());
+    if (report->ok) {
+      std::cout << "audit trail ok: " << report->records_checked << " records, head "
+                << report->head_seq << " " << report->head_hash << "\n审计链完整\n";
+      return 0;
+    }
+    std::cerr << "audit trail BROKEN at seq " << report->bad_seq.value_or(0) << ": "
+              << report->code << ": " << report->message << "\n审计链被篡改\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace zhijian::cli
+
+int main(int argc, char** argv) { return zhijian::cli::Main(argc, argv); }

@@ -1,0 +1,178 @@
+// The authorization matrix: every route × every role × in/out of scope → the expected status.
+//
+// The test enumerates the router's routes and fails when one has no row here, so a new route
+// cannot ship without its access rules being stated and checked.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "tests/e2e/platform.h"
+
+namespace zhijian::test {
+namespace {
+
+namespace json = boost::json;
+
+// The callers: anonymous plus one signed-in demo account per role and scope.
+const std::vector<std::string> kCallers = {"public",       "admin",        "regulator-sd",
+                                           "regulator-jn", "inspector-sd", "inst-demo"};
+
+struct Case {
+  std::string method;
+  std::string target;      // may contain {jinan}, {qingdao}, {beijing}, {own_key}, {other_key}
+  json::value body;        // null = no body
+  std::map<std::string, unsigned> expect;  // caller -> status
+};
+
+class AuthzMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto p = Platform::Start("sqlite");
+    ASSERT_TRUE(p.ok()) << p.error().ToString();
+    platform_ = std::move(*p);
+    for (const auto& c : kCallers) {
+      if (c != "public") cookies_[c] = platform_->Login(c);
+    }
+    // A bystander whose password the users.password cases change.
+    HttpResponse u = platform_->Send(
+        "POST", "/api/v1/users",
+        json::object{{"username", "bystander"}, {"role", "inspector"}, {"region_prefix", "37"},
+                     {"password", "Quiet-observer-1"}},
+        cookies_.at("admin"));
+    ASSERT_EQ(u.status, 201u) << u.body;
+    vars_["{jinan}"] = std::to_string(platform_->InstitutionIn("370102"));
+    vars_["{qingdao}"] = std::to_string(platform_->InstitutionIn("370202"));
+    vars_["{beijing}"] = std::to_string(platform_->InstitutionIn("110105"));
+  }
+
+  // A fresh API key of `username`, for revoke cases (each case revokes its own key).
+  std::string NewKeyOf(const std::string& username) {
+    HttpResponse r = platform_->Send("POST", "/api/v1/apikeys", json::object{{"name", "matrix"}},
+                                     cookies_.at(username));
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return std::to_string(Json(r).at("id").as_int64());
+  }
+
+  std::string Expand(std::string target, const std::string& caller) {
+    for (const auto& [k, v] : vars_) {
+      for (size_t pos; (pos = target.find(k)) != std::string::npos;) target.replace(pos, k.size(), v);
+    }
+    for (const std::string k : {"{own_key}", "{other_key}"}) {
+      size_t pos = target.find(k);
+      if (pos == std::string::npos) continue;
+      const std::string owner = k == "{own_key}" ? (caller == "public" ? "admin" : caller)
+                                                 : (caller == "inst-demo" ? "regulator-sd" : "inst-demo");
+      target.replace(pos, k.size(), NewKeyOf(owner));
+    }
+    return target;
+  }
+
+  std::unique_ptr<Platform> platform_;
+  std::map<std::string, std::string> cookies_;
+  std::map<std::string, std::string> vars_;
+};
+
+// Shorthands for expectation rows.
+std::map<std::string, unsigned> All(unsigned s) {
+  std::map<std::string, unsigned> m;
+  for (const auto& c : kCallers) m[c] = s;
+  return m;
+}
+std::map<std::string, unsigned> SignedIn(unsigned s) {
+  auto m = All(s);
+  m["public"] = 401;
+  return m;
+}
+std::map<std::string, unsigned> With(std::map<std::string, unsigned> m,
+                                     std::initializer_list<std::pair<const std::string, unsigned>> o) {
+  for (const auto& [k, v] : o) m[k] = v;
+  return m;
+}
+
+TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
+  int counter = 0;
+  auto new_user = [&counter]() {
+    return json::object{{"username", "matrix-" + std::to_string(++counter)},
+                        {"role", "inspector"},
+                        {"region_prefix", "37"},
+                        {"password", "Matrix-password-1"}};
+  };
+  // route name -> cases. Statuses: 2xx allowed; 401 anonymous; 403 wrong role; 404 out of scope.
+  std::map<std::string, std::vector<Case>> table;
+  table["healthz"] = {{"GET", "/healthz", nullptr, All(200)}};
+  table["metrics"] = {{"GET", "/metrics", nullptr, All(200)}};  // tests connect over loopback
+  table["regions.list"] = {{"GET", "/api/v1/regions?parent=3701", nullptr, All(200)}};
+  // Signing in is open to everyone (failures are throttled per address, see api_test).
+  table["auth.login"] = {{"POST", "/api/v1/auth/login",
+                          json::object{{"username", "regulator-national"},
+                                       {"password", platform_->passwords().at("regulator-national")}},
+                          All(200)}};
+  table["auth.logout"] = {{"POST", "/api/v1/auth/logout", nullptr, All(204)}};
+  table["auth.me"] = {{"GET", "/api/v1/auth/me", nullptr, SignedIn(200)}};
+  table["dashboard"] = {{"GET", "/api/v1/dashboard", nullptr, SignedIn(200)}};
+  table["institutions.list"] = {{"GET", "/api/v1/institutions", nullptr, SignedIn(200)}};
+  table["institutions.get"] = {
+      // Jinan (370102, the demo institution's own record).
+      {"GET", "/api/v1/institutions/{jinan}", nullptr, SignedIn(200)},
+      // Qingdao: outside Jinan's city scope and outside the institution's own scope.
+      {"GET", "/api/v1/institutions/{qingdao}", nullptr,
+       With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}})},
+      // Beijing: outside every Shandong scope.
+      {"GET", "/api/v1/institutions/{beijing}", nullptr,
+       With(SignedIn(404), {{"admin", 200}})},
+  };
+  table["audit.list"] = {{"GET", "/api/v1/audit", nullptr,
+                          With(SignedIn(200), {{"inspector-sd", 403}})}};
+  table["users.list"] = {{"GET", "/api/v1/users", nullptr,
+                          With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200},
+                                               {"regulator-jn", 200}})}};
+  table["users.create"] = {{"POST", "/api/v1/users", nullptr,
+                            With(SignedIn(403), {{"admin", 201}})}};
+  table["users.password"] = {
+      // Someone else's password: only an administrator.
+      {"PUT", "/api/v1/users/bystander/password",
+       json::object{{"password", "Another-password-9"}}, With(SignedIn(403), {{"admin", 204}})}};
+  table["apikeys.list"] = {{"GET", "/api/v1/apikeys", nullptr, SignedIn(200)}};
+  table["apikeys.create"] = {{"POST", "/api/v1/apikeys", json::object{{"name", "k"}}, SignedIn(201)}};
+  table["apikeys.revoke"] = {
+      {"DELETE", "/api/v1/apikeys/{own_key}", nullptr, SignedIn(204)},
+      {"DELETE", "/api/v1/apikeys/{other_key}", nullptr, With(SignedIn(404), {{"admin", 204}})},
+  };
+
+  // Every route has rows, and every row names a route.
+  std::set<std::string> routes;
+  for (const auto& r : platform_->router().routes()) routes.insert(r.name);
+  for (const auto& name : routes) EXPECT_TRUE(table.count(name)) << "route without rows: " << name;
+  for (const auto& [name, cases] : table) EXPECT_TRUE(routes.count(name)) << "no such route: " << name;
+
+  int checked = 0;
+  for (const auto& [name, cases] : table) {
+    for (const auto& c : cases) {
+      for (const auto& caller : kCallers) {
+        const std::string target = Expand(c.target, caller);
+        json::value body = c.body;
+        if (name == "users.create") body = new_user();
+        HeaderList h;
+        if (caller != "public") h.emplace_back("Cookie", cookies_.at(caller));
+        std::string payload;
+        if (!body.is_null()) {
+          h.emplace_back("Content-Type", "application/json");
+          payload = json::serialize(body);
+        }
+        HttpResponse r = Request(platform_->port(), c.method, target, payload, h);
+        EXPECT_EQ(r.status, c.expect.at(caller))
+            << name << " " << c.method << " " << target << " as " << caller << ": " << r.body;
+        ++checked;
+        if (name == "auth.logout" && caller != "public") {
+          cookies_[caller] = platform_->Login(caller);  // signed out: sign in again
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+}  // namespace
+}  // namespace zhijian::test
