@@ -1,0 +1,65 @@
+# Zhijian (智检) — the two commands: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= 2
+DEMO_DIR   ?= var/demo
+DEMO_DB    ?= sqlite:$(DEMO_DIR)/zhijian.db
+PORT       ?= 8080
+CMAKE_COMMON := -G Ninja -DZJ_WERROR=ON
+
+.PHONY: help deps configure build web demo test test-unit test-asan test-browser format format-check bench clean
+
+help:
+	@echo "make demo   — install what is missing, build, start the platform with demo data on :$(PORT)"
+	@echo "make test   — install what is missing, build, run every test"
+
+deps:
+	bash scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+web: deps
+	cd web && npm run build --silent
+
+demo: build web
+	@mkdir -p $(DEMO_DIR)
+	$(BUILD)/zhijian demo-init --db $(DEMO_DB) --password-file $(DEMO_DIR)/demo-accounts.json
+	$(BUILD)/zhijian serve --db $(DEMO_DB) --static web/dist --port $(PORT)
+
+# Every test: formatting, unit + storage (SQLite and PostgreSQL) + HTTP end-to-end under the
+# release build, the unit tests again under ASan+UBSan, then the browser tests in Chromium.
+test: format-check build web test-unit test-asan test-browser
+	@echo "make test: all suites passed"
+
+test-unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS) --timeout 300
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DZJ_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j$(JOBS) --timeout 300
+
+test-browser: build web
+	ZJ_BIN=$(BUILD)/zhijian node --test --test-concurrency=1 tests/browser/
+
+FORMAT_FILES = $(shell git ls-files '*.h' '*.cc' '*.cpp')
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
+
+bench: deps
+	cmake -S . -B build-bench $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DZJ_BUILD_BENCH=ON >/dev/null
+	cmake --build build-bench -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-bench web/dist test-artifacts
