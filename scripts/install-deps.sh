@@ -17,7 +17,7 @@ APT_PACKAGES=(
   # PostgreSQL server for the storage tests on the second backend
   postgresql-15 postgresql-client-15
   # browser tests, HTTP load
-  chromium wrk curl ca-certificates
+  chromium fonts-noto-cjk wrk curl ca-certificates sqlite3
 )
 
 SUDO=""

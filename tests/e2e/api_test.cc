@@ -95,7 +95,8 @@ TEST_P(ApiTest, RepeatedFailuresAreThrottled) {
   for (int i = 0; i < 5; ++i) last = P().Send("POST", "/api/v1/auth/login", wrong);
   ExpectProblem(last, 401, "auth.bad-credentials");
   // Even the right password is refused while locked out.
-  json::object right{{"username", "regulator-jn"}, {"password", P().passwords().at("regulator-jn")}};
+  json::object right{{"username", "regulator-jn"},
+                     {"password", P().passwords().at("regulator-jn")}};
   HttpResponse locked = P().Send("POST", "/api/v1/auth/login", right);
   ExpectProblem(locked, 429, "auth.throttled");
   EXPECT_GT(std::stoi(locked.Header("retry-after")), 0);
@@ -116,11 +117,15 @@ TEST_P(ApiTest, BadInputGetsProblemJsonAndWritesNothing) {
   json::object no_password{{"username", "newbie"}, {"role", "regulator"}, {"region_prefix", "37"}};
   ExpectProblem(P().Send("POST", "/api/v1/users", no_password, admin), 400,
                 "request.field-missing");
-  json::object bad_region{{"username", "newbie"}, {"role", "regulator"},
-                          {"region_prefix", "99"}, {"password", "Long-enough-pw-1"}};
+  json::object bad_region{{"username", "newbie"},
+                          {"role", "regulator"},
+                          {"region_prefix", "99"},
+                          {"password", "Long-enough-pw-1"}};
   HttpResponse br = P().Send("POST", "/api/v1/users", bad_region, admin);
   EXPECT_EQ(br.status, 400u) << br.body;
-  json::object weak{{"username", "newbie"}, {"role", "regulator"}, {"region_prefix", "37"},
+  json::object weak{{"username", "newbie"},
+                    {"role", "regulator"},
+                    {"region_prefix", "37"},
                     {"password", "short"}};
   EXPECT_EQ(P().Send("POST", "/api/v1/users", weak, admin).status, 400u);
   ExpectProblem(P().Get("/api/v1/institutions?limit=abc", admin), 400, "request.bad-parameter");
@@ -155,11 +160,13 @@ TEST_P(ApiTest, InstitutionsAreScopedInTheQueryLayer) {
   ExpectProblem(P().Get("/api/v1/institutions/" + std::to_string(qingdao), jn), 404,
                 "institution.not-found");
   ExpectProblem(P().Get("/api/v1/institutions/999999", jn), 404, "institution.not-found");
-  HttpResponse in = P().Get("/api/v1/institutions/" + std::to_string(P().InstitutionIn("370102")), jn);
+  HttpResponse in =
+      P().Get("/api/v1/institutions/" + std::to_string(P().InstitutionIn("370102")), jn);
   EXPECT_EQ(in.status, 200u);
   EXPECT_EQ(Json(in).at("region_name").as_string(), "山东省济南市历下区");
   // Search by name.
-  HttpResponse q = P().Get("/api/v1/institutions?q=%E9%9D%92%E5%B2%9B", P().Login("admin"));  // 青岛
+  HttpResponse q =
+      P().Get("/api/v1/institutions?q=%E9%9D%92%E5%B2%9B", P().Login("admin"));  // 青岛
   EXPECT_EQ(Json(q).at("total").as_int64(), 2);
 }
 
@@ -186,8 +193,11 @@ TEST_P(ApiTest, DashboardCountsFollowTheScope) {
 
 TEST_P(ApiTest, UserCreationIsAdminOnlyAndAudited) {
   const std::string admin = P().Login("admin");
-  json::object nu{{"username", "zhang.san"}, {"display_name", "张三"}, {"role", "regulator"},
-                  {"region_prefix", "370100"}, {"password", "Zhang-san-pw-2026"}};
+  json::object nu{{"username", "zhang.san"},
+                  {"display_name", "张三"},
+                  {"role", "regulator"},
+                  {"region_prefix", "370100"},
+                  {"password", "Zhang-san-pw-2026"}};
   HttpResponse r = P().Send("POST", "/api/v1/users", nu, admin);
   ASSERT_EQ(r.status, 201u) << r.body;
   EXPECT_EQ(Json(r).at("user").at("region_prefix").as_string(), "3701");
@@ -205,7 +215,8 @@ TEST_P(ApiTest, UserCreationIsAdminOnlyAndAudited) {
   // Regulators see users of their region only.
   HttpResponse list = P().Get("/api/v1/users", P().Login("regulator-jn"));
   std::set<std::string> names;
-  for (const auto& u : Json(list).at("items").as_array()) {
+  const json::value list_json = Json(list);
+  for (const auto& u : list_json.at("items").as_array()) {
     names.insert(std::string(u.at("username").as_string()));
   }
   EXPECT_EQ(names, (std::set<std::string>{"regulator-jn", "zhang.san", "inst-demo"}));
@@ -232,8 +243,8 @@ TEST_P(ApiTest, ApiKeysAuthenticateMachineClientsUntilRevoked) {
   // Never stored in clear.
   EXPECT_EQ(P().Count("SELECT COUNT(*) FROM api_keys WHERE key_hash = '" + key + "'"), 0);
 
-  HttpResponse me = Request(P().port(), "GET", "/api/v1/auth/me", "",
-                            {{"Authorization", "Bearer " + key}});
+  HttpResponse me =
+      Request(P().port(), "GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer " + key}});
   ASSERT_EQ(me.status, 200u) << me.body;
   EXPECT_EQ(Json(me).at("via").as_string(), "apikey");
   EXPECT_EQ(Json(me).at("user").at("username").as_string(), "inst-demo");
@@ -249,8 +260,8 @@ TEST_P(ApiTest, ApiKeysAuthenticateMachineClientsUntilRevoked) {
             204u);
   HttpResponse after = Request(P().port(), "GET", "/api/v1/auth/me", "", {{"X-Api-Key", key}});
   EXPECT_EQ(after.status, 401u);
-  HttpResponse garbage = Request(P().port(), "GET", "/api/v1/auth/me", "",
-                                 {{"Authorization", "Bearer zjk_nonsense"}});
+  HttpResponse garbage =
+      Request(P().port(), "GET", "/api/v1/auth/me", "", {{"Authorization", "Bearer zjk_nonsense"}});
   EXPECT_EQ(garbage.status, 401u);
 }
 
@@ -261,7 +272,8 @@ TEST_P(ApiTest, AuditTrailIsBrowsableInScopeAndVerifies) {
   ASSERT_EQ(r.status, 200u) << r.body;
   std::set<std::string> regions;
   std::set<std::string> actions;
-  for (const auto& item : Json(r).at("items").as_array()) {
+  const json::value body = Json(r);
+  for (const auto& item : body.at("items").as_array()) {
     regions.insert(std::string(item.at("region_code").as_string()));
     actions.insert(std::string(item.at("action").as_string()));
   }
@@ -287,7 +299,8 @@ TEST_P(ApiTest, RegionsArePublic) {
   HttpResponse r = P().Get("/api/v1/regions?parent=37");
   ASSERT_EQ(r.status, 200u) << r.body;
   std::set<std::string> names;
-  for (const auto& item : Json(r).at("items").as_array()) {
+  const json::value body = Json(r);
+  for (const auto& item : body.at("items").as_array()) {
     names.insert(std::string(item.at("name").as_string()));
   }
   EXPECT_TRUE(names.count("济南市"));
@@ -303,7 +316,9 @@ TEST_P(ApiTest, UnknownApiRoutesAreProblemJson) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiTest, ::testing::Values("sqlite", "postgres"),
-                         [](const ::testing::TestParamInfo<std::string>& param_info) { return param_info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           return param_info.param;
+                         });
 
 }  // namespace
 }  // namespace zhijian::test

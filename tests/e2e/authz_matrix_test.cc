@@ -4,9 +4,11 @@
 // cannot ship without its access rules being stated and checked.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "tests/e2e/platform.h"
 
@@ -21,8 +23,8 @@ const std::vector<std::string> kCallers = {"public",       "admin",        "regu
 
 struct Case {
   std::string method;
-  std::string target;      // may contain {jinan}, {qingdao}, {beijing}, {own_key}, {other_key}
-  json::value body;        // null = no body
+  std::string target;  // may contain {jinan}, {qingdao}, {beijing}, {own_key}, {other_key}
+  json::value body;    // null = no body
   std::map<std::string, unsigned> expect;  // caller -> status
 };
 
@@ -36,11 +38,12 @@ class AuthzMatrixTest : public ::testing::Test {
       if (c != "public") cookies_[c] = platform_->Login(c);
     }
     // A bystander whose password the users.password cases change.
-    HttpResponse u = platform_->Send(
-        "POST", "/api/v1/users",
-        json::object{{"username", "bystander"}, {"role", "inspector"}, {"region_prefix", "37"},
-                     {"password", "Quiet-observer-1"}},
-        cookies_.at("admin"));
+    HttpResponse u = platform_->Send("POST", "/api/v1/users",
+                                     json::object{{"username", "bystander"},
+                                                  {"role", "inspector"},
+                                                  {"region_prefix", "37"},
+                                                  {"password", "Quiet-observer-1"}},
+                                     cookies_.at("admin"));
     ASSERT_EQ(u.status, 201u) << u.body;
     vars_["{jinan}"] = std::to_string(platform_->InstitutionIn("370102"));
     vars_["{qingdao}"] = std::to_string(platform_->InstitutionIn("370202"));
@@ -57,13 +60,15 @@ class AuthzMatrixTest : public ::testing::Test {
 
   std::string Expand(std::string target, const std::string& caller) {
     for (const auto& [k, v] : vars_) {
-      for (size_t pos; (pos = target.find(k)) != std::string::npos;) target.replace(pos, k.size(), v);
+      for (size_t pos; (pos = target.find(k)) != std::string::npos;)
+        target.replace(pos, k.size(), v);
     }
     for (const std::string k : {"{own_key}", "{other_key}"}) {
       size_t pos = target.find(k);
       if (pos == std::string::npos) continue;
-      const std::string owner = k == "{own_key}" ? (caller == "public" ? "admin" : caller)
-                                                 : (caller == "inst-demo" ? "regulator-sd" : "inst-demo");
+      const std::string owner = k == "{own_key}"
+                                    ? (caller == "public" ? "admin" : caller)
+                                    : (caller == "inst-demo" ? "regulator-sd" : "inst-demo");
       target.replace(pos, k.size(), NewKeyOf(owner));
     }
     return target;
@@ -85,8 +90,9 @@ std::map<std::string, unsigned> SignedIn(unsigned s) {
   m["public"] = 401;
   return m;
 }
-std::map<std::string, unsigned> With(std::map<std::string, unsigned> m,
-                                     std::initializer_list<std::pair<const std::string, unsigned>> o) {
+std::map<std::string, unsigned> With(
+    std::map<std::string, unsigned> m,
+    std::initializer_list<std::pair<const std::string, unsigned>> o) {
   for (const auto& [k, v] : o) m[k] = v;
   return m;
 }
@@ -105,10 +111,11 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   table["metrics"] = {{"GET", "/metrics", nullptr, All(200)}};  // tests connect over loopback
   table["regions.list"] = {{"GET", "/api/v1/regions?parent=3701", nullptr, All(200)}};
   // Signing in is open to everyone (failures are throttled per address, see api_test).
-  table["auth.login"] = {{"POST", "/api/v1/auth/login",
-                          json::object{{"username", "regulator-national"},
-                                       {"password", platform_->passwords().at("regulator-national")}},
-                          All(200)}};
+  table["auth.login"] = {
+      {"POST", "/api/v1/auth/login",
+       json::object{{"username", "regulator-national"},
+                    {"password", platform_->passwords().at("regulator-national")}},
+       All(200)}};
   table["auth.logout"] = {{"POST", "/api/v1/auth/logout", nullptr, All(204)}};
   table["auth.me"] = {{"GET", "/api/v1/auth/me", nullptr, SignedIn(200)}};
   table["dashboard"] = {{"GET", "/api/v1/dashboard", nullptr, SignedIn(200)}};
@@ -120,22 +127,22 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
       {"GET", "/api/v1/institutions/{qingdao}", nullptr,
        With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}})},
       // Beijing: outside every Shandong scope.
-      {"GET", "/api/v1/institutions/{beijing}", nullptr,
-       With(SignedIn(404), {{"admin", 200}})},
+      {"GET", "/api/v1/institutions/{beijing}", nullptr, With(SignedIn(404), {{"admin", 200}})},
   };
-  table["audit.list"] = {{"GET", "/api/v1/audit", nullptr,
-                          With(SignedIn(200), {{"inspector-sd", 403}})}};
-  table["users.list"] = {{"GET", "/api/v1/users", nullptr,
-                          With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200},
-                                               {"regulator-jn", 200}})}};
-  table["users.create"] = {{"POST", "/api/v1/users", nullptr,
-                            With(SignedIn(403), {{"admin", 201}})}};
+  table["audit.list"] = {
+      {"GET", "/api/v1/audit", nullptr, With(SignedIn(200), {{"inspector-sd", 403}})}};
+  table["users.list"] = {
+      {"GET", "/api/v1/users", nullptr,
+       With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200}, {"regulator-jn", 200}})}};
+  table["users.create"] = {
+      {"POST", "/api/v1/users", nullptr, With(SignedIn(403), {{"admin", 201}})}};
   table["users.password"] = {
       // Someone else's password: only an administrator.
-      {"PUT", "/api/v1/users/bystander/password",
-       json::object{{"password", "Another-password-9"}}, With(SignedIn(403), {{"admin", 204}})}};
+      {"PUT", "/api/v1/users/bystander/password", json::object{{"password", "Another-password-9"}},
+       With(SignedIn(403), {{"admin", 204}})}};
   table["apikeys.list"] = {{"GET", "/api/v1/apikeys", nullptr, SignedIn(200)}};
-  table["apikeys.create"] = {{"POST", "/api/v1/apikeys", json::object{{"name", "k"}}, SignedIn(201)}};
+  table["apikeys.create"] = {
+      {"POST", "/api/v1/apikeys", json::object{{"name", "k"}}, SignedIn(201)}};
   table["apikeys.revoke"] = {
       {"DELETE", "/api/v1/apikeys/{own_key}", nullptr, SignedIn(204)},
       {"DELETE", "/api/v1/apikeys/{other_key}", nullptr, With(SignedIn(404), {{"admin", 204}})},
@@ -145,7 +152,8 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   std::set<std::string> routes;
   for (const auto& r : platform_->router().routes()) routes.insert(r.name);
   for (const auto& name : routes) EXPECT_TRUE(table.count(name)) << "route without rows: " << name;
-  for (const auto& [name, cases] : table) EXPECT_TRUE(routes.count(name)) << "no such route: " << name;
+  for (const auto& [name, cases] : table)
+    EXPECT_TRUE(routes.count(name)) << "no such route: " << name;
 
   int checked = 0;
   for (const auto& [name, cases] : table) {
@@ -172,6 +180,27 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
     }
   }
   EXPECT_GT(checked, 100);
+}
+
+// docs/openapi.yaml documents every route: its path, method and operationId (= route name).
+TEST_F(AuthzMatrixTest, OpenApiDocumentsEveryRoute) {
+  std::ifstream in("docs/openapi.yaml");
+  ASSERT_TRUE(in.good()) << "run from the repository root";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  for (const auto& r : platform_->router().routes()) {
+    const size_t path_at = doc.find("\n  " + r.pattern + ":\n");
+    ASSERT_NE(path_at, std::string::npos) << "path not documented: " << r.pattern;
+    std::string method(boost::beast::http::to_string(r.method));
+    for (auto& ch : method) ch = static_cast<char>(std::tolower(ch));
+    const size_t next_path = doc.find("\n  /", path_at + 1);
+    const std::string block = doc.substr(path_at, next_path - path_at);
+    const size_t method_at = block.find("\n    " + method + ":\n");
+    ASSERT_NE(method_at, std::string::npos) << r.pattern << " " << method;
+    EXPECT_NE(block.find("operationId: " + r.name + "\n", method_at), std::string::npos)
+        << r.pattern << " " << method << " should have operationId " << r.name;
+  }
 }
 
 }  // namespace

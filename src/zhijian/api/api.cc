@@ -127,8 +127,8 @@ Result<Response> Healthz(ApiContext& ctx, Request&) {
 
 Result<Response> MetricsRoute(ApiContext& ctx, Request& req) {
   // Prometheus scrapes from the host itself; elsewhere only administrators may read it.
-  const bool loopback = req.remote_ip == "127.0.0.1" || req.remote_ip == "::1" ||
-                        req.remote_ip.rfind("127.", 0) == 0;
+  const bool loopback =
+      req.remote_ip == "127.0.0.1" || req.remote_ip == "::1" || req.remote_ip.rfind("127.", 0) == 0;
   if (!loopback && req.principal.role != Role::kAdmin) {
     return Error::NotFound("route.not-found", "资源不存在", "not found");
   }
@@ -192,12 +192,12 @@ Result<Response> Dashboard(ApiContext& ctx, Request& req) {
 
   const auto inst_scope =
       store::ScopeFor(p, {.region_column = "region_code", .institution_column = "id"});
-  const auto audit_scope = store::ScopeFor(
-      p, {.region_column = "region_code", .institution_column = "institution_id"});
+  const auto audit_scope =
+      store::ScopeFor(p, {.region_column = "region_code", .institution_column = "institution_id"});
 
   auto count = [&](const std::string& table, const store::ScopePredicate& s,
-                   const std::string& extra, std::vector<store::Value> extra_params)
-      -> Result<int64_t> {
+                   const std::string& extra,
+                   std::vector<store::Value> extra_params) -> Result<int64_t> {
     std::string sql = "SELECT COUNT(*) FROM " + table + " WHERE 1=1" + extra;
     std::vector<store::Value> params = std::move(extra_params);
     store::AppendScope(s, &sql, &params);
@@ -250,7 +250,8 @@ Result<Response> Dashboard(ApiContext& ctx, Request& req) {
     for (const auto& row : rows) by_day[row.Text(0)] = row.Int(1);
     json::array days;
     for (int i = 13; i >= 0; --i) {
-      const std::string d = FormatInstant(ctx.clock.Now() - std::chrono::hours(24 * i)).substr(0, 10);
+      const std::string d =
+          FormatInstant(ctx.clock.Now() - std::chrono::hours(24 * i)).substr(0, 10);
       json::object item;
       item["date"] = d;
       item["count"] = by_day.count(d) ? by_day[d] : 0;
@@ -292,10 +293,11 @@ Result<Response> ListInstitutions(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(auto total, conn->Query("SELECT COUNT(*) FROM institutions" + where, params));
   params.emplace_back(limit);
   params.emplace_back(offset);
-  ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT id, uscc, name, region_code, address FROM "
-                                             "institutions" +
-                                                 where + " ORDER BY region_code, id LIMIT ? OFFSET ?",
-                                             params));
+  ZJ_ASSIGN_OR_RETURN(auto rows,
+                      conn->Query("SELECT id, uscc, name, region_code, address FROM "
+                                  "institutions" +
+                                      where + " ORDER BY region_code, id LIMIT ? OFFSET ?",
+                                  params));
   json::array items;
   for (const auto& row : rows) items.push_back(InstitutionJson(row));
   json::object o;
@@ -306,8 +308,7 @@ Result<Response> ListInstitutions(ApiContext& ctx, Request& req) {
 
 Result<Response> GetInstitution(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(int64_t id, ParseIntParam(req.path_params["id"], "id", 1, INT64_MAX));
-  std::string sql =
-      "SELECT id, uscc, name, region_code, address FROM institutions WHERE id = ?";
+  std::string sql = "SELECT id, uscc, name, region_code, address FROM institutions WHERE id = ?";
   std::vector<store::Value> params{id};
   store::AppendScope(
       store::ScopeFor(req.principal, {.region_column = "region_code", .institution_column = "id"}),
@@ -404,9 +405,9 @@ Result<Response> ListApiKeys(ApiContext& ctx, Request& req) {
 Result<Response> CreateApiKey(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
   ZJ_ASSIGN_OR_RETURN(std::string name, server::RequiredString(body, "name"));
-  ZJ_ASSIGN_OR_RETURN(accounts::NewApiKey key,
-                      ctx.accounts.CreateApiKey(req.principal, req.principal.username, name,
-                                                req.remote_ip));
+  ZJ_ASSIGN_OR_RETURN(
+      accounts::NewApiKey key,
+      ctx.accounts.CreateApiKey(req.principal, req.principal.username, name, req.remote_ip));
   json::object o;
   o["id"] = key.id;
   o["name"] = key.name;
@@ -462,14 +463,16 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   router.Add({Verb::get, "/api/v1/auth/me", "auth.me", any, bind(Me)});
   router.Add({Verb::get, "/api/v1/dashboard", "dashboard", any, bind(Dashboard)});
   router.Add({Verb::get, "/api/v1/regions", "regions.list", everyone, bind(Regions)});
-  router.Add({Verb::get, "/api/v1/institutions", "institutions.list", any,
-              bind(ListInstitutions)});
-  router.Add({Verb::get, "/api/v1/institutions/{id}", "institutions.get", any,
-              bind(GetInstitution)});
-  router.Add({Verb::get, "/api/v1/audit", "audit.list", {R::kAdmin, R::kRegulator, R::kInstitution},
+  router.Add({Verb::get, "/api/v1/institutions", "institutions.list", any, bind(ListInstitutions)});
+  router.Add(
+      {Verb::get, "/api/v1/institutions/{id}", "institutions.get", any, bind(GetInstitution)});
+  router.Add({Verb::get,
+              "/api/v1/audit",
+              "audit.list",
+              {R::kAdmin, R::kRegulator, R::kInstitution},
               bind(ListAudit)});
-  router.Add({Verb::get, "/api/v1/users", "users.list", {R::kAdmin, R::kRegulator},
-              bind(ListUsers)});
+  router.Add(
+      {Verb::get, "/api/v1/users", "users.list", {R::kAdmin, R::kRegulator}, bind(ListUsers)});
   router.Add({Verb::post, "/api/v1/users", "users.create", {R::kAdmin}, bind(CreateUser)});
   router.Add({Verb::put, "/api/v1/users/{username}/password", "users.password", any,
               bind(ChangePassword)});

@@ -19,8 +19,8 @@ std::string_view RoleName(Role role) {
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kPublic, Role::kAdmin, Role::kRegulator, Role::kInstitution,
-                 Role::kInspector}) {
+  for (Role r :
+       {Role::kPublic, Role::kAdmin, Role::kRegulator, Role::kInstitution, Role::kInspector}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;

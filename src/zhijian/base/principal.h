@@ -32,9 +32,9 @@ std::optional<Role> ParseRole(std::string_view name);
 
 struct Principal {
   Role role = Role::kPublic;
-  int64_t user_id = 0;        // 0 for public
-  std::string username;       // empty for public
-  std::string region_prefix;  // regulator/inspector scope; see above
+  int64_t user_id = 0;                    // 0 for public
+  std::string username;                   // empty for public
+  std::string region_prefix;              // regulator/inspector scope; see above
   std::optional<int64_t> institution_id;  // institution users only
   std::string via = "anonymous";          // "session", "apikey", "cli", "anonymous"
 

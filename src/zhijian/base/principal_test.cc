@@ -8,8 +8,8 @@ namespace zhijian {
 namespace {
 
 TEST(PrincipalTest, RoleNamesRoundTrip) {
-  for (Role r : {Role::kPublic, Role::kAdmin, Role::kRegulator, Role::kInstitution,
-                 Role::kInspector}) {
+  for (Role r :
+       {Role::kPublic, Role::kAdmin, Role::kRegulator, Role::kInstitution, Role::kInspector}) {
     auto parsed = ParseRole(RoleName(r));
     ASSERT_TRUE(parsed.has_value());
     EXPECT_EQ(*parsed, r);

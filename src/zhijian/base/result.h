@@ -69,14 +69,11 @@ class Error {
     return Error(Kind::kInvalidArgument, std::move(code), std::move(zh), std::move(en),
                  std::move(detail));
   }
-  static Error NotFound(std::string code, std::string zh, std::string en,
-                        std::string detail = {}) {
-    return Error(Kind::kNotFound, std::move(code), std::move(zh), std::move(en),
-                 std::move(detail));
+  static Error NotFound(std::string code, std::string zh, std::string en, std::string detail = {}) {
+    return Error(Kind::kNotFound, std::move(code), std::move(zh), std::move(en), std::move(detail));
   }
   static Error Internal(std::string code, std::string detail) {
-    return Error(Kind::kInternal, std::move(code), "内部错误", "internal error",
-                 std::move(detail));
+    return Error(Kind::kInternal, std::move(code), "内部错误", "internal error", std::move(detail));
   }
 
  private:
@@ -95,7 +92,7 @@ class Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(implicit)
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT(implicit)
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
 
   bool ok() const { return v_.index() == 0; }
@@ -164,10 +161,10 @@ inline Result<void> Ok() { return {}; }
 //   ZJ_TRY(conn.Exec(...));
 // (__COUNTER__ keeps nested uses, e.g. inside a lambda passed to another ZJ_TRY, distinct.)
 #define ZJ_TRY(expr) ZJ_TRY_IMPL_(ZJ_CONCAT_(zj_try_result_, __COUNTER__), expr)
-#define ZJ_TRY_IMPL_(tmp, expr)               \
-  do {                                        \
-    auto tmp = (expr);                        \
-    if (!tmp) return std::move(tmp).error();  \
+#define ZJ_TRY_IMPL_(tmp, expr)              \
+  do {                                       \
+    auto tmp = (expr);                       \
+    if (!tmp) return std::move(tmp).error(); \
   } while (0)
 
 #define ZJ_CONCAT_INNER_(a, b) a##b

@@ -27,18 +27,24 @@ struct DemoInstitution {
 // Fictional institutions (marked 演示) in real regions.
 const std::vector<DemoInstitution>& DemoInstitutions() {
   static const std::vector<DemoInstitution> kList = {
-      {"9137010216300001", "济南市历下区演示食品检测有限公司", "370102", "山东省济南市历下区经十路 1 号"},
-      {"9137010216300002", "济南演示机动车检测有限公司", "370112", "山东省济南市历城区工业北路 8 号"},
-      {"9137020216300003", "青岛演示环境监测技术有限公司", "370202", "山东省青岛市市南区香港中路 10 号"},
-      {"9137020316300004", "青岛演示建设工程质量检测有限公司", "370203", "山东省青岛市市北区辽宁路 5 号"},
+      {"9137010216300001", "济南市历下区演示食品检测有限公司", "370102",
+       "山东省济南市历下区经十路 1 号"},
+      {"9137010216300002", "济南演示机动车检测有限公司", "370112",
+       "山东省济南市历城区工业北路 8 号"},
+      {"9137020216300003", "青岛演示环境监测技术有限公司", "370202",
+       "山东省青岛市市南区香港中路 10 号"},
+      {"9137020316300004", "青岛演示建设工程质量检测有限公司", "370203",
+       "山东省青岛市市北区辽宁路 5 号"},
       {"9137060216300005", "烟台演示纺织品检验有限公司", "370602", "山东省烟台市芝罘区南大街 3 号"},
       {"9111010516300006", "北京演示医疗器械检验所有限公司", "110105", "北京市朝阳区建国路 20 号"},
       {"9111010816300007", "北京演示电器安全检测有限公司", "110108", "北京市海淀区中关村大街 9 号"},
       {"9142010216300008", "武汉演示水质检测有限公司", "420102", "湖北省武汉市江岸区沿江大道 7 号"},
-      {"9144030416300009", "深圳演示食品安全检测有限公司", "440304", "广东省深圳市福田区深南大道 6 号"},
+      {"9144030416300009", "深圳演示食品安全检测有限公司", "440304",
+       "广东省深圳市福田区深南大道 6 号"},
       {"9144010616300010", "广州演示计量检测有限公司", "440106", "广东省广州市天河区天河路 2 号"},
       {"9132010516300011", "南京演示环境检测有限公司", "320105", "江苏省南京市建邺区江东中路 4 号"},
-      {"9151010716300012", "成都演示农产品检测有限公司", "510107", "四川省成都市武侯区人民南路 11 号"},
+      {"9151010716300012", "成都演示农产品检测有限公司", "510107",
+       "四川省成都市武侯区人民南路 11 号"},
   };
   return kList;
 }
@@ -71,13 +77,6 @@ const std::vector<DemoAccount>& DemoAccounts() {
   return kList;
 }
 
-std::string RandomPassword() {
-  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-  std::string s = "Zj-";
-  for (int i = 0; i < 12; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
-  return s;
-}
-
 Result<std::map<std::string, std::string>> LoadPasswords(const std::string& file) {
   std::map<std::string, std::string> out;
   if (file.empty() || !std::filesystem::exists(file)) return out;
@@ -97,6 +96,15 @@ Result<std::map<std::string, std::string>> LoadPasswords(const std::string& file
 }
 
 }  // namespace
+
+std::string GeneratePassword() {
+  // Letters and digits after a fixed "Zj-", so that two character classes are always present
+  // (the password policy); 16 symbols of 56 ≈ 93 bits.
+  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+  std::string s = "Zj-";
+  for (int i = 0; i < 16; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
+  return s;
+}
 
 Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc) {
   ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
@@ -156,15 +164,14 @@ Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
     if (existing) {
       if (!passwords.count(a.username)) {
         // The password file was lost: set a new password so that it can be printed.
-        passwords[a.username] = RandomPassword();
-        ZJ_TRY(accounts.SetPassword(cli, a.username, passwords[a.username], std::nullopt,
-                                    "local"));
+        passwords[a.username] = GeneratePassword();
+        ZJ_TRY(accounts.SetPassword(cli, a.username, passwords[a.username], std::nullopt, "local"));
         changed = true;
       }
       continue;
     }
     if (!passwords.count(a.username)) {
-      passwords[a.username] = RandomPassword();
+      passwords[a.username] = GeneratePassword();
       changed = true;
     }
     accounts::NewUser nu;
@@ -184,8 +191,8 @@ Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
       std::ofstream f(tmp, std::ios::trunc);
       f << boost::json::serialize(o) << "\n";
     }
-    std::filesystem::permissions(tmp, std::filesystem::perms::owner_read |
-                                          std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     std::filesystem::rename(tmp, password_file);
   }
   out << "演示账号 demo accounts (用户名 username / 密码 password / 角色 role):\n";

@@ -18,6 +18,9 @@ namespace zhijian::cli {
 Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
                       const std::string& password_file, std::ostream& out);
 
+// A random password that satisfies the password policy (libsodium's CSPRNG).
+std::string GeneratePassword();
+
 // The id of the institution with this USCC; kNotFound "institution.not-found" otherwise.
 Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc);
 

@@ -8,8 +8,8 @@
 //
 // --db defaults to $ZJ_DB, else sqlite:var/zhijian.db. Exit codes: 0 ok, 1 failure (message
 // on stderr, English and Chinese), 2 usage error (CLI11).
-#include <spdlog/spdlog.h>
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -25,6 +25,7 @@
 #include "zhijian/api/api.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
+#include "zhijian/base/region.h"
 #include "zhijian/cli/demo.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/store/db.h"
@@ -55,13 +56,6 @@ void EnsureSqliteDir(const std::string& url) {
 Result<std::unique_ptr<store::Database>> OpenDb(const std::string& url) {
   EnsureSqliteDir(url);
   return store::Database::Open(url);
-}
-
-std::string RandomPassword() {
-  static const char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-  std::string s;
-  for (int i = 0; i < 16; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
-  return s;
 }
 
 std::string ReadPasswordFromStdin() {
@@ -129,9 +123,10 @@ int Main(int argc, char** argv) {
   }
   CLI::App app{"智检 Zhijian — smart supervision of testing & inspection institutions"};
   app.require_subcommand(1);
+  // Options of the main command (--db) are accepted after the subcommand too.
+  app.fallthrough();
   std::string db_url = DefaultDb();
-  app.add_option("--db", db_url, "database URL: sqlite:PATH or postgresql://...")
-      ->envname("ZJ_DB");
+  app.add_option("--db", db_url, "database URL: sqlite:PATH or postgresql://...")->envname("ZJ_DB");
 
   // serve
   auto* serve = app.add_subcommand("serve", "run the HTTP server (API + web UI)");
@@ -218,18 +213,22 @@ int Main(int argc, char** argv) {
     }
     nu.role = *role;
     if (nu.display_name.empty()) nu.display_name = nu.username;
-    nu.region_prefix = region;
+    if (!region.empty()) {
+      auto scope = RegionTable::Get().ValidateScope(region);
+      if (!scope) return Fail(scope.error());
+      nu.region_prefix = *scope;
+    }
     if (!institution_uscc.empty()) {
       auto id = FindInstitutionByUscc(**db, institution_uscc);
       if (!id) return Fail(id.error());
       nu.institution_id = *id;
     }
     bool generated = !password_stdin;
-    nu.password = password_stdin ? ReadPasswordFromStdin() : RandomPassword();
+    nu.password = password_stdin ? ReadPasswordFromStdin() : GeneratePassword();
     auto u = accounts.CreateUser(cli, nu, ip);
     if (!u) return Fail(u.error());
-    std::cout << "created user " << u->username << " (id " << u->id << ", "
-              << RoleName(u->role) << ")\n";
+    std::cout << "created user " << u->username << " (id " << u->id << ", " << RoleName(u->role)
+              << ")\n";
     if (generated) std::cout << "password: " << nu.password << "\n";
     return 0;
   }
@@ -249,7 +248,7 @@ int Main(int argc, char** argv) {
   }
   if (*user_passwd) {
     bool generated = !password_stdin;
-    std::string pw = password_stdin ? ReadPasswordFromStdin() : RandomPassword();
+    std::string pw = password_stdin ? ReadPasswordFromStdin() : GeneratePassword();
     auto r = accounts.SetPassword(cli, target_user, pw, std::nullopt, ip);
     if (!r) return Fail(r.error());
     std::cout << "password of " << target_user << " changed\n";
@@ -279,8 +278,8 @@ int Main(int argc, char** argv) {
                 << report->head_seq << " " << report->head_hash << "\n审计链完整\n";
       return 0;
     }
-    std::cerr << "audit trail BROKEN at seq " << report->bad_seq.value_or(0) << ": "
-              << report->code << ": " << report->message << "\n审计链被篡改\n";
+    std::cerr << "audit trail BROKEN at seq " << report->bad_seq.value_or(0) << ": " << report->code
+              << ": " << report->message << "\n审计链被篡改\n";
     return 1;
   }
   return 0;

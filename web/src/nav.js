@@ -1,0 +1,10 @@
+// The pages of the navigation, in order; `roles` says which roles see (and may open) each one.
+export const ALL = ['admin', 'regulator', 'institution', 'inspector']
+
+export const navItems = [
+  { name: 'dashboard', path: '/', label: 'nav.dashboard', roles: ALL },
+  { name: 'institutions', path: '/institutions', label: 'nav.institutions', roles: ALL },
+  { name: 'audit', path: '/audit', label: 'nav.audit', roles: ['admin', 'regulator'] },
+  { name: 'users', path: '/users', label: 'nav.users', roles: ['admin'] },
+  { name: 'apikeys', path: '/apikeys', label: 'nav.apikeys', roles: ALL },
+]

@@ -1,0 +1,68 @@
+// Routes, and the guard that enforces sign-in and the role each page needs. The server enforces
+// access itself (this only keeps users away from pages whose API would refuse them).
+import { createRouter, createWebHistory } from 'vue-router'
+import { onUnauthorized } from './api.js'
+import { session, loadSession, clearSession } from './session.js'
+import Shell from './components/Shell.vue'
+import { ALL, navItems } from './nav.js'
+
+const pages = {
+  dashboard: () => import('./views/DashboardPage.vue'),
+  institutions: () => import('./views/InstitutionsPage.vue'),
+  audit: () => import('./views/AuditPage.vue'),
+  users: () => import('./views/UsersPage.vue'),
+  apikeys: () => import('./views/ApiKeysPage.vue'),
+}
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: () => import('./views/LoginPage.vue'),
+      meta: { public: true },
+    },
+    {
+      path: '/',
+      component: Shell,
+      children: [
+        ...navItems.map((item) => ({
+          path: item.path === '/' ? '' : item.path.slice(1),
+          name: item.name,
+          component: pages[item.name],
+          meta: { roles: item.roles, label: item.label },
+        })),
+        {
+          path: ':rest(.*)*',
+          name: 'not-found',
+          component: () => import('./views/NotFoundPage.vue'),
+          meta: { roles: ALL },
+        },
+      ],
+    },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadSession()
+  if (to.meta.public) {
+    if (to.name === 'login' && session.user) return { name: 'dashboard' }
+    return true
+  }
+  if (!session.user) {
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  const roles = to.meta.roles
+  if (roles && !roles.includes(session.user.role)) return { name: 'dashboard' }
+  return true
+})
+
+// Any 401 from the API (expired or revoked session) sends the user to the login page.
+onUnauthorized(() => {
+  clearSession()
+  const current = router.currentRoute.value
+  if (current.name !== 'login') {
+    router.replace({ name: 'login', query: { redirect: current.fullPath } })
+  }
+})
