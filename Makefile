@@ -33,8 +33,8 @@ demo: build web
 	$(BUILD)/zhijian demo-init --db $(DEMO_DB) --password-file $(DEMO_DIR)/demo-accounts.json
 	$(BUILD)/zhijian serve --db $(DEMO_DB) --static web/dist --port $(PORT)
 
-# Every test: formatting, unit + storage (SQLite and PostgreSQL) + HTTP end-to-end under the
-# release build, the unit tests again under ASan+UBSan, then the browser tests in Chromium.
+# Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
+# under the release build and again under ASan+UBSan; then the browser tests in Chromium.
 test: format-check build web test-unit test-asan test-browser
 	@echo "make test: all suites passed"
 
@@ -45,7 +45,7 @@ test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DZJ_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(ASAN_BUILD) -L unit --output-on-failure -j$(JOBS) --timeout 300
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) --timeout 300
 
 test-browser: build web
 	ZJ_BIN=$(BUILD)/zhijian node --test --test-concurrency=1 tests/browser/

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "zhijian/audit/audit.h"
+#include "zhijian/base/digest.h"
 #include "zhijian/store/scope.h"
 
 namespace zhijian::accounts {
@@ -83,19 +84,6 @@ bool ValidRegionPrefix(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string HexOf(const unsigned char* bytes, size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
-  hex.pop_back();
-  return hex;
-}
-
-std::string Sha256Hex(const std::string& s) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  return HexOf(digest, sizeof digest);
-}
-
 std::string RandomBase64Url(size_t n) {
   std::string bytes(n, '\0');
   randombytes_buf(bytes.data(), n);
@@ -110,7 +98,7 @@ std::string RandomBase64Url(size_t n) {
 std::string RandomHex(size_t n) {
   std::string bytes(n, '\0');
   randombytes_buf(bytes.data(), n);
-  return HexOf(reinterpret_cast<const unsigned char*>(bytes.data()), n);
+  return HexEncode(bytes);
 }
 
 bool IsBase64UrlChar(char c) {

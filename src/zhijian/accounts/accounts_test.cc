@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/pg_cluster.h"
+#include "tests/support/backend_fixture.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/store/db.h"
 
@@ -27,23 +27,13 @@ using store::Value;
 const TimePoint kT0 = FromUnixMillis(1'772'323'200'000);  // 2026-03-01T00:00:00.000Z
 const std::string kIp = "198.51.100.7";
 
-class AccountsTest : public ::testing::TestWithParam<store::Backend> {
+class AccountsTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    if (GetParam() == store::Backend::kSqlite) {
-      char tmpl[] = "/tmp/zj-accounts-test-XXXXXX";
-      ASSERT_NE(mkdtemp(tmpl), nullptr);
-      dir_ = tmpl;
-      url_ = "sqlite:" + dir_ + "/test.db";
-    } else {
-      ZJ_REQUIRE_PG_CLUSTER(pg);
-      Result<std::string> url = pg.CreateDatabase();
-      ASSERT_TRUE(url) << url.error().ToString();
-      url_ = *url;
-    }
-    auto db = store::Database::Open(url_);
-    ASSERT_TRUE(db) << db.error().ToString();
-    db_ = std::move(*db);
+    testing::BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = OpenDb();
+    ASSERT_TRUE(db_);
     AccountsOptions o;
     o.password_params = PasswordParams::Fast();  // hashing cost is not under test here
     accounts_ = std::make_unique<Accounts>(*db_, clock_, o);
@@ -53,10 +43,7 @@ class AccountsTest : public ::testing::TestWithParam<store::Backend> {
   void TearDown() override {
     accounts_.reset();
     db_.reset();
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
+    testing::BackendTest::TearDown();
   }
 
   int64_t AddInstitution(const std::string& uscc, const std::string& name,
@@ -131,8 +118,6 @@ class AccountsTest : public ::testing::TestWithParam<store::Backend> {
   }
 
   FakeClock clock_{kT0};
-  std::string dir_;
-  std::string url_;
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<Accounts> accounts_;
   int64_t inst_jinan_ = 0;
@@ -586,12 +571,7 @@ TEST_P(AccountsTest, EveryWriteIsAuditedAndTheChainVerifies) {
   for (const auto& r : page->records) EXPECT_EQ(r.region_code.substr(0, 2), "44") << r.action;
 }
 
-std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {
-  return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-INSTANTIATE_TEST_SUITE_P(Backends, AccountsTest,
-                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
-                         BackendName);
+ZJ_INSTANTIATE_BACKENDS(AccountsTest);
 
 }  // namespace
 }  // namespace zhijian::accounts

@@ -1,11 +1,10 @@
 #include "zhijian/audit/audit.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "zhijian/base/digest.h"
 #include "zhijian/store/scope.h"
 
 namespace zhijian::audit {
@@ -31,22 +30,6 @@ void AppendNetstring(std::string* out, const std::string& field) {
 
 std::string OptIntText(const std::optional<int64_t>& v) {
   return v ? std::to_string(*v) : std::string();
-}
-
-std::string HexSha256(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
-    return std::string();  // cannot happen with the built-in SHA-256; never matches a hash
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
 }
 
 AuditRecord RecordFromRow(const store::Row& row) {
@@ -117,7 +100,7 @@ std::string CanonicalBytes(const AuditRecord& r) {
   return out;
 }
 
-std::string RecordHash(const AuditRecord& r) { return HexSha256(CanonicalBytes(r)); }
+std::string RecordHash(const AuditRecord& r) { return Sha256Hex(CanonicalBytes(r)); }
 
 Result<int64_t> Append(store::Connection& tx, const Principal& actor, const std::string& ip,
                        const AuditEvent& e, TimePoint at) {

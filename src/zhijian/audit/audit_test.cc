@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/pg_cluster.h"
+#include "tests/support/backend_fixture.h"
 #include "zhijian/store/db.h"
 
 namespace zhijian::audit {
@@ -71,30 +71,17 @@ ListFilter Page(std::optional<int64_t> before, int limit) {
   return f;
 }
 
-class AuditTest : public ::testing::TestWithParam<store::Backend> {
+class AuditTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    if (GetParam() == store::Backend::kSqlite) {
-      char tmpl[] = "/tmp/zj-audit-test-XXXXXX";
-      ASSERT_NE(mkdtemp(tmpl), nullptr);
-      dir_ = tmpl;
-      url_ = "sqlite:" + dir_ + "/test.db";
-    } else {
-      ZJ_REQUIRE_PG_CLUSTER(pg);
-      Result<std::string> url = pg.CreateDatabase();
-      ASSERT_TRUE(url) << url.error().ToString();
-      url_ = *url;
-    }
-    auto db = store::Database::Open(url_);
-    ASSERT_TRUE(db) << db.error().ToString();
-    db_ = std::move(*db);
+    testing::BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = OpenDb();
+    ASSERT_TRUE(db_);
   }
   void TearDown() override {
     db_.reset();
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
+    testing::BackendTest::TearDown();
   }
 
   // Appends one event in its own transaction.
@@ -138,8 +125,6 @@ class AuditTest : public ::testing::TestWithParam<store::Backend> {
     return seqs;
   }
 
-  std::string dir_;
-  std::string url_;
   std::unique_ptr<store::Database> db_;
 };
 
@@ -443,12 +428,7 @@ TEST_P(AuditTest, ListLimitIsCapped) {
   EXPECT_FALSE(page->next_before_seq);
 }
 
-std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info) {
-  return info.param == store::Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-INSTANTIATE_TEST_SUITE_P(Backends, AuditTest,
-                         ::testing::Values(store::Backend::kSqlite, store::Backend::kPostgres),
-                         BackendName);
+ZJ_INSTANTIATE_BACKENDS(AuditTest);
 
 }  // namespace
 }  // namespace zhijian::audit

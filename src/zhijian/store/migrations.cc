@@ -1,11 +1,10 @@
 // Applies the embedded migrations; records them in schema_migrations with their SHA-256.
 #include "zhijian/store/migrations.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 #include <utility>
 
+#include "zhijian/base/digest.h"
 #include "zhijian/store/db_internal.h"
 #include "zhijian/store/migrations_internal.h"
 
@@ -96,19 +95,7 @@ std::string RenderForBackend(const std::string& sql, Backend backend) {
   return out;
 }
 
-std::string MigrationChecksum(const std::string& sql) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(sql.data(), sql.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
-}
+std::string MigrationChecksum(const std::string& sql) { return Sha256Hex(sql); }
 
 Result<std::vector<int>> Migrate(Connection& conn) { return Migrate(conn, AllMigrations()); }
 

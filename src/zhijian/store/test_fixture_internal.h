@@ -1,74 +1,16 @@
-// Private to the store tests: a fixture parameterised over both backends. SQLite uses a file
-// in a fresh temporary directory; PostgreSQL a fresh database in the throw-away cluster of this
-// test binary (tests/support/pg_cluster.h), skipped loudly when PostgreSQL 15 is absent.
+// Private to the store tests: the two-backend fixture (tests/support/backend_fixture.h), with
+// migrations off by default since these tests exercise the schema machinery itself.
 #pragma once
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
-#include <memory>
-#include <string>
-
-#include "tests/support/pg_cluster.h"
-#include "zhijian/store/db.h"
-#include "zhijian/store/migrations.h"
+#include "tests/support/backend_fixture.h"
 
 namespace zhijian::store {
 
-class BackendTest : public ::testing::TestWithParam<Backend> {
+class BackendTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      char tmpl[] = "/tmp/zj-store-test-XXXXXX";
-      ASSERT_NE(mkdtemp(tmpl), nullptr);
-      dir_ = tmpl;
-      url_ = "sqlite:" + dir_ + "/test.db";
-    } else {
-      ZJ_REQUIRE_PG_CLUSTER(pg);
-      auto url = pg.CreateDatabase();
-      ASSERT_TRUE(url.ok()) << url.error().ToString();
-      url_ = *url;
-    }
-  }
-  void TearDown() override {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
-  }
-
-  // Opens the test database (no migrations unless asked).
   std::unique_ptr<Database> OpenDb(OpenOptions options = {.migrate = false}) {
-    auto db = Database::Open(url_, options);
-    EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().ToString());
-    return db.ok() ? std::move(*db) : nullptr;
+    return testing::BackendTest::OpenDb(options);
   }
-
-  // Runs DDL with dialect tokens.
-  static void Script(Connection& conn, const std::string& sql) {
-    auto r = conn.ExecScript(RenderForBackend(sql, conn.backend()));
-    ASSERT_TRUE(r.ok()) << r.error().ToString();
-  }
-
-  static int64_t Count(Connection& conn, const std::string& table) {
-    auto row = conn.QueryOne("SELECT COUNT(*) FROM " + table);
-    EXPECT_TRUE(row.ok() && row->has_value());
-    return row.ok() && row->has_value() ? (*row)->Int(0) : -1;
-  }
-
-  std::string dir_;
-  std::string url_;
 };
-
-inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-
-#define ZJ_INSTANTIATE_BACKENDS(suite)                                                             \
-  INSTANTIATE_TEST_SUITE_P(                                                                        \
-      Backends, suite,                                                                             \
-      ::testing::Values(::zhijian::store::Backend::kSqlite, ::zhijian::store::Backend::kPostgres), \
-      ::zhijian::store::BackendName)
 
 }  // namespace zhijian::store

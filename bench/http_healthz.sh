@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Requests per second of GET /healthz (a database round trip included) with wrk on loopback.
+# Usage: bench/http_healthz.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [PATH]
+set -euo pipefail
+BIN=${1:-build/zhijian}
+CONN=${2:-64}
+SECS=${3:-10}
+URL_PATH=${4:-/healthz}
+DIR=$(mktemp -d)
+cleanup() {
+  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+"$BIN" --db "sqlite:$DIR/zj.db" migrate >/dev/null
+"$BIN" --db "sqlite:$DIR/zj.db" serve --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
+PID=$!
+for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
+PORT=$(cat "$DIR/port")
+echo "zhijian serve on :$PORT, wrk -t2 -c$CONN -d${SECS}s $URL_PATH ($(nproc) cores)"
+wrk -t2 -c"$CONN" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$URL_PATH"
