@@ -8,6 +8,7 @@ RateLimiter::RateLimiter(RateLimitOptions options, const Clock& clock)
     : options_(options), clock_(clock) {}
 
 bool RateLimiter::Allow(const std::string& key, double* retry_after) {
+  if (options_.per_second <= 0) return true;
   const TimePoint now = clock_.Now();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = buckets_.find(key);

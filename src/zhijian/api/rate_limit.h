@@ -19,7 +19,7 @@
 namespace zhijian::api {
 
 struct RateLimitOptions {
-  double per_second = 50;  // sustained requests per second per key
+  double per_second = 50;  // sustained requests per second per key; 0 = no limit
   double burst = 200;      // bucket size
   size_t max_keys = 100000;
 };

@@ -36,5 +36,11 @@ TEST(RateLimiterTest, MemoryIsBoundedByDroppingTheLeastRecentKey) {
   EXPECT_TRUE(limiter.Allow("a"));   // so does a
 }
 
+TEST(RateLimiterTest, ZeroRateMeansNoLimit) {
+  FakeClock clock(FromUnixMillis(0));
+  RateLimiter limiter({.per_second = 0, .burst = 1, .max_keys = 2}, clock);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(limiter.Allow("a"));
+}
+
 }  // namespace
 }  // namespace zhijian::api

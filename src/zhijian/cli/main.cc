@@ -70,13 +70,15 @@ std::string ReadPasswordFromStdin() {
 std::atomic<server::HttpServer*> g_server{nullptr};
 
 int Serve(const std::string& db_url, const server::ServerOptions& options,
-          const std::string& port_file, bool secure_cookies) {
+          const std::string& port_file, bool secure_cookies, double public_rate) {
   auto db = OpenDb(db_url);
   if (!db) return Fail(db.error());
   accounts::Accounts accounts(**db, SystemClock::Instance());
   server::Metrics metrics;
   api::ApiOptions api_options;
   api_options.secure_cookies = secure_cookies;
+  api_options.public_limit.per_second = public_rate;
+  api_options.public_limit.burst = public_rate * 4;
   api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
   server::Router router;
   api::RegisterRoutes(router, ctx);
@@ -142,6 +144,12 @@ int Main(int argc, char** argv) {
   serve->add_option("--body-limit", sopt.body_limit, "max request body bytes")
       ->capture_default_str();
   serve->add_flag("--secure-cookies", secure_cookies, "mark cookies Secure (behind HTTPS)");
+  double public_rate = 50;
+  serve
+      ->add_option("--public-rate", public_rate,
+                   "anonymous requests per second per address (bursts of 4x); 0 = no limit")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 
   // demo-init
   auto* demo = app.add_subcommand("demo-init", "create demo institutions and accounts");
@@ -188,7 +196,7 @@ int Main(int argc, char** argv) {
   const Principal cli = Principal::Cli();
   const std::string ip = "local";
 
-  if (*serve) return Serve(db_url, sopt, port_file, secure_cookies);
+  if (*serve) return Serve(db_url, sopt, port_file, secure_cookies, public_rate);
 
   auto db = OpenDb(db_url);
   if (!db) return Fail(db.error());
