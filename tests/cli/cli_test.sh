@@ -50,5 +50,21 @@ check "restored" "$BIN" --db "$DB" audit verify
 sqlite3 "$DIR/zj.db" "DELETE FROM audit_log WHERE seq = 7"
 refuse "removed record" 1 "seq 7: audit.gap" "$BIN" --db "$DB" audit verify
 
+# serve: listens on a free port, answers, and stops cleanly (exit 0) on SIGTERM.
+"$BIN" --db "$DB" serve --port 0 --port-file "$DIR/port" >"$DIR/serve.out" 2>"$DIR/serve.err" &
+SERVE_PID=$!
+for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
+check "serve writes its port" test -s "$DIR/port"
+PORT=$(cat "$DIR/port" 2>/dev/null || echo 0)
+check "healthz over HTTP" curl -sf "http://127.0.0.1:$PORT/healthz"
+check "healthz says ok" grep -q '"status":"ok"' "$DIR/out"
+check "request logged" grep -q "route=healthz status=200" "$DIR/serve.err"
+refuse "port already in use" 1 "error" "$BIN" --db "$DB" serve --port "$PORT"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "stopped" "$DIR/serve.err"; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: graceful stop on SIGTERM (exit $rc)"; cat "$DIR/serve.err"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

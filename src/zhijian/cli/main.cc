@@ -9,6 +9,7 @@
 // --db defaults to $ZJ_DB, else sqlite:var/zhijian.db. Exit codes: 0 ok, 1 failure (message
 // on stderr, English and Chinese), 2 usage error (CLI11).
 #include <sodium.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -123,6 +124,10 @@ int Main(int argc, char** argv) {
     std::cerr << "libsodium failed to initialise\n";
     return 1;
   }
+  // Logs go to stderr (stdout carries command output), flushed line by line.
+  auto logger = spdlog::stderr_logger_mt("zhijian");
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
   CLI::App app{"智检 Zhijian — smart supervision of testing & inspection institutions"};
   app.require_subcommand(1);
   // Options of the main command (--db) are accepted after the subcommand too.
