@@ -309,6 +309,25 @@ TEST_P(ApiTest, RegionsArePublic) {
   EXPECT_EQ(P().Get("/api/v1/regions?parent=99").status, 400u);
 }
 
+TEST_P(ApiTest, AnonymousCallersAreRateLimitedPerAddress) {
+  // Default: 50/s sustained with bursts of 200 per address; well past the burst, 429 with a wait.
+  const std::string admin = P().Login("admin");
+  HttpConnection conn(P().port());
+  ASSERT_TRUE(conn.connected());
+  HttpResponse last;
+  int ok = 0;
+  for (int i = 0; i < 400; ++i) {
+    last = conn.Request("GET", "/api/v1/regions?parent=37");
+    if (last.status != 200) break;
+    ++ok;
+  }
+  EXPECT_GE(ok, 200);
+  ExpectProblem(last, 429, "rate.limited");
+  EXPECT_GE(std::stoi(last.Header("retry-after")), 1);
+  // Signed-in callers from the same address are not limited by the anonymous budget.
+  EXPECT_EQ(P().Get("/api/v1/auth/me", admin).status, 200u);
+}
+
 TEST_P(ApiTest, UnknownApiRoutesAreProblemJson) {
   ExpectProblem(P().Get("/api/v1/nothing-here"), 404, "route.not-found");
   ExpectProblem(P().Send("DELETE", "/api/v1/dashboard", json::value(), P().Login("admin")), 405,

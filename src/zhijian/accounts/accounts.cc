@@ -47,9 +47,8 @@ Error BadApiKey() {
                "invalid API key");
 }
 Error Throttled(int64_t seconds) {
-  return Error(Error::Kind::kTooManyRequests, "auth.throttled", "登录失败次数过多，请稍后再试",
-               "too many failed sign-in attempts; try again later",
-               "retry-after=" + std::to_string(seconds));
+  return Error::TooManyRequests("auth.throttled", "登录失败次数过多，请稍后再试",
+                                "too many failed sign-in attempts; try again later", seconds);
 }
 
 // ---- helpers -----------------------------------------------------------------------------
@@ -206,16 +205,6 @@ Principal User::ToPrincipal(const std::string& via) const {
   p.institution_id = institution_id;
   p.via = via;
   return p;
-}
-
-std::optional<int64_t> RetryAfterSeconds(const Error& error) {
-  const std::string kKey = "retry-after=";
-  if (error.code() != "auth.throttled" || error.detail().rfind(kKey, 0) != 0) return std::nullopt;
-  try {
-    return std::stoll(error.detail().substr(kKey.size()));
-  } catch (...) {
-    return std::nullopt;
-  }
 }
 
 Accounts::Accounts(store::Database& db, const Clock& clock, AccountsOptions options)

@@ -43,7 +43,7 @@
 // time), "auth.user-disabled" (correct password, disabled account), "auth.session-expired"
 // (unknown, expired or ended session), "auth.bad-api-key" (malformed, unknown or revoked key,
 // or disabled owner); kTooManyRequests "auth.throttled" with detail "retry-after=N" (see
-// RetryAfterSeconds); store errors pass through.
+// Error::RetryAfterSeconds); store errors pass through.
 #pragma once
 
 #include <chrono>
@@ -118,9 +118,6 @@ struct AccountsOptions {
   PasswordParams password_params = PasswordParams::Default();
   ThrottleOptions throttle;
 };
-
-// The "retry-after=N" seconds of an "auth.throttled" error; std::nullopt for other errors.
-std::optional<int64_t> RetryAfterSeconds(const Error& error);
 
 class Accounts {
  public:

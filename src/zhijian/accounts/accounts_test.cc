@@ -514,8 +514,8 @@ TEST_P(AccountsTest, RepeatedFailuresAreThrottled) {
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().kind(), Error::Kind::kTooManyRequests);
   EXPECT_EQ(locked.error().code(), "auth.throttled");
-  EXPECT_EQ(RetryAfterSeconds(locked.error()), 60);
-  EXPECT_FALSE(RetryAfterSeconds(Error::Invalid("x", "x", "x", "retry-after=5")));
+  EXPECT_EQ(locked.error().RetryAfterSeconds(), 60);
+  EXPECT_FALSE(Error::Invalid("x", "x", "x", "retry-after=5").RetryAfterSeconds());
   // The fifth failure recorded that it started a lockout.
   auto last =
       Rows("SELECT detail FROM audit_log WHERE action = 'auth.login-failed' ORDER BY seq DESC");

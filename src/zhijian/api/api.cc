@@ -143,14 +143,7 @@ Result<Response> Login(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(std::string username, server::RequiredString(body, "username"));
   ZJ_ASSIGN_OR_RETURN(std::string password, server::RequiredString(body, "password"));
   auto login = ctx.accounts.Login(username, password, req.remote_ip);
-  if (!login) {
-    if (auto retry = accounts::RetryAfterSeconds(login.error())) {
-      Response r = server::ProblemResponse(login.error(), req.path, req.request_id);
-      r.headers.emplace_back("Retry-After", std::to_string(*retry));
-      return r;
-    }
-    return login.error();
-  }
+  if (!login) return login.error();  // 429 carries Retry-After (server/problem.h)
   auto conn = ctx.db.Acquire();
   json::object o;
   o["user"] = UserJson(login->user, conn ? &conn->get() : nullptr);
@@ -495,9 +488,9 @@ server::Authenticator MakeAuthenticator(ApiContext& ctx) {
     }
     double retry = 0;
     if (!ctx.public_limiter.Allow(req.remote_ip, &retry)) {
-      return Error(Error::Kind::kTooManyRequests, "rate.limited", "请求过于频繁，请稍后再试",
-                   "too many requests, try again later",
-                   "retry after " + std::to_string(static_cast<int>(std::ceil(retry))) + " s");
+      return Error::TooManyRequests("rate.limited", "请求过于频繁，请稍后再试",
+                                    "too many requests, try again later",
+                                    static_cast<int64_t>(std::ceil(retry)));
     }
     return Principal{};
   };

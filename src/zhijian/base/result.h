@@ -14,7 +14,10 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -72,6 +75,25 @@ class Error {
   static Error NotFound(std::string code, std::string zh, std::string en, std::string detail = {}) {
     return Error(Kind::kNotFound, std::move(code), std::move(zh), std::move(en), std::move(detail));
   }
+  // A rate-limit refusal (429). The wait is carried in `detail` as "retry-after=N", which the
+  // HTTP layer turns into a Retry-After header.
+  static Error TooManyRequests(std::string code, std::string zh, std::string en,
+                               int64_t retry_after_seconds) {
+    return Error(Kind::kTooManyRequests, std::move(code), std::move(zh), std::move(en),
+                 "retry-after=" + std::to_string(retry_after_seconds));
+  }
+  // The wait of a TooManyRequests error, if it carries one.
+  std::optional<int64_t> RetryAfterSeconds() const {
+    static constexpr std::string_view kKey = "retry-after=";
+    if (kind_ != Kind::kTooManyRequests || detail_.rfind(kKey, 0) != 0) return std::nullopt;
+    int64_t v = 0;
+    for (size_t i = kKey.size(); i < detail_.size(); ++i) {
+      if (detail_[i] < '0' || detail_[i] > '9' || v > 1'000'000'000) return std::nullopt;
+      v = v * 10 + (detail_[i] - '0');
+    }
+    return detail_.size() > kKey.size() ? std::optional<int64_t>(v) : std::nullopt;
+  }
+
   static Error Internal(std::string code, std::string detail) {
     return Error(Kind::kInternal, std::move(code), "内部错误", "internal error", std::move(detail));
   }

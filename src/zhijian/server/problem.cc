@@ -36,7 +36,12 @@ unsigned HttpStatusFor(Error::Kind kind) {
 
 Response ProblemResponse(const Error& error, const std::string& instance,
                          const std::string& request_id) {
-  return internal::ProblemWithStatus(HttpStatusFor(error.kind()), error, instance, request_id);
+  Response r =
+      internal::ProblemWithStatus(HttpStatusFor(error.kind()), error, instance, request_id);
+  if (auto wait = error.RetryAfterSeconds()) {
+    r.headers.emplace_back("Retry-After", std::to_string(*wait));
+  }
+  return r;
 }
 
 namespace internal {

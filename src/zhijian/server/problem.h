@@ -7,12 +7,9 @@
 // "detail" is present only when the Error has one. The HTTP layer fills `instance` and
 // `request_id` itself for errors returned by handlers.
 //
-// Extra headers: a handler that needs one on an error response (e.g. Retry-After on 429)
-// returns a successful Result holding a problem response it built itself:
-//   Response r = ProblemResponse(Error(Error::Kind::kTooManyRequests, ...), req.path,
-//                                req.request_id);
-//   r.headers.emplace_back("Retry-After", "30");
-//   return r;
+// A 429 made with Error::TooManyRequests gets a Retry-After header with its wait. A handler
+// that needs another header on an error response returns a successful Result holding a
+// problem response it built itself with ProblemResponse and extended.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -58,3 +58,20 @@ TEST(ProblemTest, HandlersMayAddHeaders) {
 
 }  // namespace
 }  // namespace zhijian::server
+
+namespace zhijian::server {
+namespace {
+
+TEST(ProblemRetryAfterTest, TooManyRequestsCarriesRetryAfter) {
+  Response r =
+      ProblemResponse(Error::TooManyRequests("rate.limited", "慢点", "slow down", 42), "/x", "rid");
+  EXPECT_EQ(r.status, 429u);
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Retry-After");
+  EXPECT_EQ(r.headers[0].second, "42");
+  Response plain = ProblemResponse(Error::Invalid("x.y", "错", "bad", "retry-after=5"), "/x", "r");
+  EXPECT_TRUE(plain.headers.empty());
+}
+
+}  // namespace
+}  // namespace zhijian::server
