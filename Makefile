@@ -8,9 +8,12 @@ JOBS       ?= 2
 DEMO_DIR   ?= var/demo
 DEMO_DB    ?= sqlite:$(DEMO_DIR)/zhijian.db
 PORT       ?= 8080
+FUZZ_BUILD ?= build-fuzz
+# Seconds per fuzz target: short in `make test`, longer with `make fuzz FUZZ_SECONDS=600`.
+FUZZ_SECONDS ?= 60
 CMAKE_COMMON := -G Ninja -DZJ_WERROR=ON
 
-.PHONY: help deps configure build web demo test test-unit test-asan test-browser format format-check bench clean
+.PHONY: help deps configure build web demo test test-unit test-asan test-browser test-fuzz fuzz format format-check bench clean
 
 help:
 	@echo "make demo   — install what is missing, build, start the platform with demo data on :$(PORT)"
@@ -34,8 +37,9 @@ demo: build web
 	$(BUILD)/zhijian serve --db $(DEMO_DB) --static web/dist --port $(PORT)
 
 # Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
-# under the release build and again under ASan+UBSan; then the browser tests in Chromium.
-test: format-check build web test-unit test-asan test-browser
+# under the release build and again under ASan+UBSan; the browser tests in Chromium; then each
+# parser of outside data fuzzed briefly (libFuzzer, from the seed corpora in fuzz/corpus).
+test: format-check build web test-unit test-asan test-browser test-fuzz
 	@echo "make test: all suites passed"
 
 test-unit: build
@@ -50,6 +54,15 @@ test-asan: deps
 test-browser: build web
 	ZJ_BIN=$(BUILD)/zhijian node --test --test-concurrency=1 tests/browser/
 
+test-fuzz: deps
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(CMAKE_COMMON) -DZJ_BUILD_FUZZ=ON \
+	  -DZJ_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz
+	ZJ_FUZZ_BUILD=$(FUZZ_BUILD) bash fuzz/run.sh $(FUZZ_SECONDS)
+
 FORMAT_FILES = $(shell git ls-files '*.h' '*.cc' '*.cpp')
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -62,4 +75,4 @@ bench: deps
 	cmake --build build-bench -j$(JOBS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-bench web/dist test-artifacts
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-bench web/dist test-artifacts

@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # PostgreSQL server for the storage tests on the second backend
   postgresql-15 postgresql-client-15
+  # fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes
+  clang-14 libclang-rt-14-dev
   # browser tests, HTTP load
   chromium fonts-noto-cjk wrk curl ca-certificates sqlite3
 )

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cctype>
+#include <cmath>
 #include <limits>
 
 namespace zhijian::server {
@@ -67,6 +68,23 @@ Result<int64_t> AsInt(const boost::json::value& v, std::string_view field) {
 
 }  // namespace
 
+// False when a number overflowed to infinity ("1e999"): Boost.JSON 1.81 accepts it, and would
+// serialize it as "Infinity", which is not JSON. (Nesting is bounded by the parser's depth limit.)
+bool AllFinite(const boost::json::value& v) {
+  if (v.is_double()) return std::isfinite(v.get_double());
+  if (v.is_array()) {
+    for (const boost::json::value& e : v.get_array()) {
+      if (!AllFinite(e)) return false;
+    }
+  }
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      if (!AllFinite(kv.value())) return false;
+    }
+  }
+  return true;
+}
+
 Result<boost::json::value> ParseJsonBody(const Request& request) {
   if (!IsJsonContentType(request.Header("content-type"))) {
     return Error(Error::Kind::kUnsupportedMedia, "request.unsupported-media-type",
@@ -98,7 +116,12 @@ Result<boost::json::value> ParseJsonBody(const Request& request) {
                           "the request body is not valid JSON",
                           ec.message() + " at byte " + std::to_string(consumed));
   }
-  return parser.release();
+  boost::json::value value = parser.release();
+  if (!AllFinite(value)) {
+    return Error::Invalid("request.malformed-json", "请求体不是有效的 JSON",
+                          "the request body is not valid JSON", "a number is out of range");
+  }
+  return value;
 }
 
 Result<boost::json::object> ParseJsonObject(const Request& request) {

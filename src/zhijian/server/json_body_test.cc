@@ -60,6 +60,17 @@ TEST(JsonBodyTest, MalformedJsonNamesTheOffset) {
       << trailing.error().detail();
 }
 
+// Found by fuzz/json_body_fuzz: numbers that overflow a double must not become Infinity.
+TEST(JsonBodyTest, OutOfRangeNumbersAreRejected) {
+  for (std::string body : {"{\"limit\":1e999}", "[1, [2, -1e400]]", "{\"a\":{\"b\":1e309}}"}) {
+    auto v = ParseJsonBody(JsonRequest(body));
+    ASSERT_FALSE(v.ok()) << body;
+    EXPECT_EQ(v.error().code(), "request.malformed-json");
+    EXPECT_EQ(v.error().detail(), "a number is out of range");
+  }
+  EXPECT_TRUE(ParseJsonBody(JsonRequest("{\"limit\":1e308}")).ok());
+}
+
 TEST(JsonBodyTest, ObjectRequired) {
   auto o = ParseJsonObject(JsonRequest("[1]"));
   ASSERT_FALSE(o.ok());
