@@ -197,7 +197,12 @@ int Main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify = audit_cmd->add_subcommand("verify", "verify the hash chain");
 
+  // Subcommands in their own files (cli/commands.h) run from their callbacks during parsing.
+  int command_exit = -1;
+  // [registry commands: AddImportCommand / AddGenCommand are added here]
+
   CLI11_PARSE(app, argc, argv);
+  if (command_exit >= 0) return command_exit;
   const Principal cli = Principal::Cli();
   const std::string ip = "local";
 

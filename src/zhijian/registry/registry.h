@@ -1,0 +1,95 @@
+// The registry's storage: upserts by business key, scoped reads, and audited edits.
+//
+// Purpose: the one place that reads and writes the registry tables (0003_registry.sql). Two
+// kinds of writers use it:
+//   - bulk loaders (import, generator): `Upsert*` inside the caller's write transaction, by
+//     business key (registry/model.h), reporting whether each row was inserted, updated or
+//     unchanged, so that a re-import changes nothing. The caller records one audit event per
+//     import (action "registry.import") rather than one per row.
+//   - people and clients through the API: `Save*` / `Delete*` with the caller's Principal:
+//     checks role and scope (admin: all; regulator: institutions in their region; institution
+//     users: only their own institution's people and equipment; inspectors and public: none),
+//     validates, writes and audits in one transaction.
+// Reads (`GetInstitution`, `GetProfile`) are scoped through store::ScopeFor; a record outside
+// the scope is kNotFound, like a missing one.
+//
+// Ownership: borrows the Database and Clock, which must outlive it.
+// Thread-safety: thread-safe (no mutable state of its own).
+// Errors: kInvalidArgument with codes "registry.*" naming the field in detail; kNotFound;
+// kPermissionDenied "auth.forbidden"; store errors pass through.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zhijian/base/clock.h"
+#include "zhijian/base/principal.h"
+#include "zhijian/base/result.h"
+#include "zhijian/registry/model.h"
+#include "zhijian/store/db.h"
+
+namespace zhijian::registry {
+
+enum class Outcome { kInserted, kUpdated, kUnchanged };
+
+struct Upserted {
+  int64_t id = 0;
+  Outcome outcome = Outcome::kUnchanged;
+};
+
+// Everything the portrait page (全景画像) shows of one institution.
+struct Profile {
+  Institution institution;
+  std::vector<Certificate> certificates;  // with history
+  std::vector<Capability> capabilities;   // of all certificates
+  std::vector<Person> people;
+  std::vector<Equipment> equipment;
+  std::vector<CreditFlag> credit_flags;
+  std::vector<Penalty> penalties;
+};
+
+class Registry {
+ public:
+  Registry(store::Database& db, const Clock& clock);
+
+  // ---- bulk upserts (inside the caller's write transaction) ----
+  // Certificate: a status different from the stored one appends a history entry effective
+  // `today` unless `history` gives dates. Person: signatory fields are replaced by the given
+  // ones. Standard: replaces/replaced_by links are added (never removed by an upsert).
+  Result<Upserted> UpsertInstitution(store::Connection& tx, const Institution& v);
+  Result<Upserted> UpsertCertificate(store::Connection& tx, const Certificate& v);
+  Result<Upserted> UpsertCapability(store::Connection& tx, const Capability& v);
+  Result<Upserted> UpsertPerson(store::Connection& tx, const Person& v);
+  Result<Upserted> UpsertEquipment(store::Connection& tx, const Equipment& v);
+  Result<Upserted> UpsertStandard(store::Connection& tx, const Standard& v);
+  Result<Upserted> UpsertCreditFlag(store::Connection& tx, const CreditFlag& v);
+  Result<Upserted> UpsertPenalty(store::Connection& tx, const Penalty& v);
+
+  // Business-key look-ups for loaders (no scope: loaders run as admin/CLI).
+  Result<std::optional<int64_t>> InstitutionIdByUscc(store::Connection& conn,
+                                                     const std::string& uscc);
+  // (certificate id, institution id) of a certificate number.
+  Result<std::optional<std::pair<int64_t, int64_t>>> CertificateIdsByNumber(
+      store::Connection& conn, const std::string& number);
+
+  // ---- scoped reads ----
+  Result<Institution> GetInstitution(const Principal& viewer, int64_t id);
+  Result<Profile> GetProfile(const Principal& viewer, int64_t id);
+
+  // ---- audited edits through the API ----
+  Result<Institution> SaveInstitution(const Principal& actor, const Institution& v,
+                                      const std::string& ip);
+  Result<Person> SavePerson(const Principal& actor, const Person& v, const std::string& ip);
+  Result<void> DeletePerson(const Principal& actor, int64_t id, const std::string& ip);
+  Result<Equipment> SaveEquipment(const Principal& actor, const Equipment& v,
+                                  const std::string& ip);
+  Result<void> DeleteEquipment(const Principal& actor, int64_t id, const std::string& ip);
+
+ private:
+  store::Database& db_;
+  const Clock& clock_;
+};
+
+}  // namespace zhijian::registry
