@@ -14,6 +14,8 @@ APT_PACKAGES=(
   libsodium-dev libssl-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # registry import: XLSX (zip + XML), GB18030 via glibc iconv; XLSX writing for tests and exports
+  libzip-dev libxml2-dev libxlsxwriter-dev
   # PostgreSQL server for the storage tests on the second backend
   postgresql-15 postgresql-client-15
   # fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes

@@ -148,6 +148,28 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
       {"DELETE", "/api/v1/apikeys/{other_key}", nullptr, With(SignedIn(404), {{"admin", 204}})},
   };
 
+  // The registry (registry_routes.cc): reads for every signed-in role, scoped like
+  // institutions.get; the public lookup is open to everyone.
+  for (const std::string name :
+       {"registry.institutions.portrait", "registry.institutions.standards"}) {
+    const std::string suffix = name == "registry.institutions.standards" ? "/standards" : "";
+    table[name] = {
+        {"GET", "/api/v1/registry/institutions/{jinan}" + suffix, nullptr, SignedIn(200)},
+        {"GET", "/api/v1/registry/institutions/{qingdao}" + suffix, nullptr,
+         With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}})},
+        {"GET", "/api/v1/registry/institutions/{beijing}" + suffix, nullptr,
+         With(SignedIn(404), {{"admin", 200}})},
+    };
+  }
+  table["registry.institutions.search"] = {
+      {"GET", "/api/v1/registry/institutions?name=%E6%BC%94%E7%A4%BA", nullptr, SignedIn(200)}};
+  table["registry.capabilities.search"] = {
+      {"GET", "/api/v1/registry/capabilities?item=%E9%93%85", nullptr, SignedIn(200)}};
+  table["registry.abolished-standards"] = {
+      {"GET", "/api/v1/registry/abolished-standards?as_of=2025-06-01", nullptr, SignedIn(200)}};
+  table["public.institutions"] = {
+      {"GET", "/api/v1/public/institutions?name=%E6%BC%94%E7%A4%BA", nullptr, All(200)}};
+
   // Every route has rows, and every row names a route.
   std::set<std::string> routes;
   for (const auto& r : platform_->router().routes()) routes.insert(r.name);

@@ -115,4 +115,15 @@ export const api = {
   createApiKey: (name) => request('POST', '/api/v1/apikeys', { body: { name } }),
   revokeApiKey: (id) => request('DELETE', `/api/v1/apikeys/${encodeURIComponent(id)}`),
   regions: (parent) => request('GET', '/api/v1/regions', { query: { parent } }),
+  // The registry (一库尽览): `filters` are the query parameters of the search (see openapi.yaml).
+  registrySearch: (filters) => request('GET', '/api/v1/registry/institutions', { query: filters }),
+  portrait: (id) => request('GET', `/api/v1/registry/institutions/${encodeURIComponent(id)}`),
+  institutionStandards: (id) =>
+    request('GET', `/api/v1/registry/institutions/${encodeURIComponent(id)}/standards`),
+  capabilitySearch: (filters) => request('GET', '/api/v1/registry/capabilities', { query: filters }),
+  abolishedStandards: (filters) =>
+    request('GET', '/api/v1/registry/abolished-standards', { query: filters }),
+  // Anonymous; a 401 here must not redirect to the login page.
+  publicLookup: (filters) =>
+    request('GET', '/api/v1/public/institutions', { query: filters, redirectOn401: false }),
 }

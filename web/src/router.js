@@ -12,6 +12,7 @@ const pages = {
   audit: () => import('./views/AuditPage.vue'),
   users: () => import('./views/UsersPage.vue'),
   apikeys: () => import('./views/ApiKeysPage.vue'),
+  registry: () => import('./views/RegistrySearchPage.vue'),
 }
 
 export const router = createRouter({
@@ -24,6 +25,13 @@ export const router = createRouter({
       meta: { public: true },
     },
     {
+      // 公开查询: anyone, signed in or not.
+      path: '/public/lookup',
+      name: 'public-lookup',
+      component: () => import('./views/PublicLookupPage.vue'),
+      meta: { public: true },
+    },
+    {
       path: '/',
       component: Shell,
       children: [
@@ -33,6 +41,12 @@ export const router = createRouter({
           component: pages[item.name],
           meta: { roles: item.roles, label: item.label },
         })),
+        {
+          path: 'registry/institutions/:id',
+          name: 'portrait',
+          component: () => import('./views/PortraitPage.vue'),
+          meta: { roles: ALL, label: 'nav.registry' },
+        },
         {
           path: ':rest(.*)*',
           name: 'not-found',

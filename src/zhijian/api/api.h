@@ -48,6 +48,10 @@ struct ApiContext {
 // Adds every route of the API to `router`.
 void RegisterRoutes(server::Router& router, ApiContext& ctx);
 
+// The registry's routes (registry_routes.cc): search, portrait, capability ↔ standard
+// cross-search, public lookup. Called by RegisterRoutes.
+void RegisterRegistryRoutes(server::Router& router, ApiContext& ctx);
+
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.
 // A presented but invalid key or session is an error (401), not a silent downgrade.

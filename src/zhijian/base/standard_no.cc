@@ -209,7 +209,12 @@ std::string StandardNo::WithoutYear() const { return prefix_ + " " + number_; }
 
 std::string StandardNo::str() const {
   std::string s = WithoutYear();
-  if (year_) s += "-" + std::to_string(*year_);
+  if (year_) {
+    // Appended in two steps: `"-" + std::to_string(...)` trips GCC 12's -Wrestrict false
+    // positive at -O3 (GCC bug 105329).
+    s += '-';
+    s += std::to_string(*year_);
+  }
   return s;
 }
 

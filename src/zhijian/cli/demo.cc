@@ -11,7 +11,10 @@
 
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/cli/registry_load.h"
+#include "zhijian/registry/gen/generator.h"
 
 namespace zhijian::cli {
 namespace {
@@ -104,6 +107,25 @@ std::string GeneratePassword() {
   std::string s = "Zj-";
   for (int i = 0; i < 16; ++i) s += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
   return s;
+}
+
+Result<void> LoadDemoRegistry(store::Database& db, const std::string& dir,
+                              const std::string& id_key_file, std::ostream& out) {
+  namespace gen = registry::gen;
+  if (!std::filesystem::exists(std::filesystem::path(dir) / gen::kLabelsFile)) {
+    ZJ_ASSIGN_OR_RETURN(gen::Scale scale, gen::ScaleByName("demo"));
+    gen::Options o;
+    o.scale = scale;
+    o.seed = 2026;
+    o.today = ChinaDate(SystemClock::Instance().Now());
+    o.out_dir = dir;
+    ZJ_ASSIGN_OR_RETURN(gen::Summary summary, gen::Generate(o, nullptr));
+    out << "演示登记数据 demo registry generated: " << summary.rows << " rows in " << dir << "\n";
+  }
+  ZJ_ASSIGN_OR_RETURN(LoadTotals totals, LoadRegistryDirectory(db, dir, id_key_file, out));
+  out << "演示登记数据 demo registry loaded: " << totals.rows << " rows (" << totals.rejected
+      << " rows with labelled defects rejected, as designed)\n";
+  return Ok();
 }
 
 Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc) {

@@ -18,6 +18,12 @@ namespace zhijian::cli {
 Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
                       const std::string& password_file, std::ostream& out);
 
+// The registry part of the demo: generates the `demo` scale of registry/gen (≈ 300 institutions
+// in Shandong, seed 2026, today's date in China) into `dir` unless it already holds a generated
+// set, and loads it (a re-run changes nothing). `id_key_file` is the ID-number hash key.
+Result<void> LoadDemoRegistry(store::Database& db, const std::string& dir,
+                              const std::string& id_key_file, std::ostream& out);
+
 // A random password that satisfies the password policy (libsodium's CSPRNG).
 std::string GeneratePassword();
 

@@ -27,6 +27,8 @@
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
 #include "zhijian/base/region.h"
+#include "zhijian/cli/cli_util.h"
+#include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/store/db.h"
@@ -35,28 +37,9 @@
 namespace zhijian::cli {
 namespace {
 
-int Fail(const Error& e) {
-  std::cerr << "error: " << e.ToString() << "\n错误：" << e.message_zh();
-  if (!e.detail().empty()) std::cerr << "（" << e.detail() << "）";
-  std::cerr << "\n";
-  return 1;
-}
-
 std::string DefaultDb() {
   const char* env = std::getenv("ZJ_DB");
   return env && *env ? env : "sqlite:var/zhijian.db";
-}
-
-// Creates the parent directory of a "sqlite:PATH" database so that a fresh checkout works.
-void EnsureSqliteDir(const std::string& url) {
-  if (url.rfind("sqlite:", 0) != 0 || url == "sqlite::memory:") return;
-  std::filesystem::path p(url.substr(7));
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-}
-
-Result<std::unique_ptr<store::Database>> OpenDb(const std::string& url) {
-  EnsureSqliteDir(url);
-  return store::Database::Open(url);
 }
 
 std::string ReadPasswordFromStdin() {
@@ -72,7 +55,7 @@ std::atomic<server::HttpServer*> g_server{nullptr};
 
 int Serve(const std::string& db_url, const server::ServerOptions& options,
           const std::string& port_file, bool secure_cookies, double public_rate) {
-  auto db = OpenDb(db_url);
+  auto db = OpenDatabase(db_url);
   if (!db) return Fail(db.error());
   accounts::Accounts accounts(**db, SystemClock::Instance());
   server::Metrics metrics;
@@ -161,6 +144,11 @@ int Main(int argc, char** argv) {
   std::string password_file;
   demo->add_option("--password-file", password_file,
                    "JSON file keeping the demo accounts' passwords (reused when present)");
+  std::string demo_registry_dir;
+  std::string id_key_file = "var/keys/id-hash.key";
+  demo->add_option("--registry-dir", demo_registry_dir,
+                   "also generate (once) and load the demo registry here (≈ 300 institutions)");
+  demo->add_option("--id-key", id_key_file, "ID-number hash key file")->capture_default_str();
 
   // migrate
   auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations");
@@ -200,6 +188,8 @@ int Main(int argc, char** argv) {
   // Subcommands in their own files (cli/commands.h) run from their callbacks during parsing.
   int command_exit = -1;
   // [registry commands: AddImportCommand / AddGenCommand are added here]
+  AddImportCommand(app, db_url, &command_exit);
+  AddGenCommand(app, db_url, &command_exit);
 
   CLI11_PARSE(app, argc, argv);
   if (command_exit >= 0) return command_exit;
@@ -208,7 +198,7 @@ int Main(int argc, char** argv) {
 
   if (*serve) return Serve(db_url, sopt, port_file, secure_cookies, public_rate);
 
-  auto db = OpenDb(db_url);
+  auto db = OpenDatabase(db_url);
   if (!db) return Fail(db.error());
   accounts::Accounts accounts(**db, SystemClock::Instance());
 
@@ -221,6 +211,10 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (*demo) {
+    if (!demo_registry_dir.empty()) {
+      auto loaded = LoadDemoRegistry(**db, demo_registry_dir, id_key_file, std::cout);
+      if (!loaded) return Fail(loaded.error());
+    }
     auto r = InitDemo(**db, accounts, password_file, std::cout);
     return r ? 0 : Fail(r.error());
   }

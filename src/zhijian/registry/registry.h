@@ -13,6 +13,25 @@
 // Reads (`GetInstitution`, `GetProfile`) are scoped through store::ScopeFor; a record outside
 // the scope is kNotFound, like a missing one.
 //
+// Normalisation (upserts and saves alike): text is trimmed (ASCII spaces and U+3000); USCCs,
+// standard numbers and 12-digit CMA numbers are stored canonical (base/uscc.h, standard_no.h,
+// cma.h; a standard or certificate number that does not parse is kept trimmed as given); an
+// empty optional date is NULL; domains and roles are stored sorted and deduplicated ('|a|b|'),
+// so their order never counts as a change; signatory fields are keyed by field (first wins).
+// Outcomes are exact: kUnchanged means every stored column (and the attached history, links or
+// signatory fields) already equalled the input, and then nothing was written (updated_at
+// stays). Capabilities: standard_key = the number without its year; valid_from defaults to
+// approved_on; institution_id 0 = taken from the certificate. A new certificate without
+// `history` gets one entry: its status effective issued_on (or today, China time).
+// Saves: kNotFound ("registry.*-not-found") for a record or institution outside the actor's
+// scope; kPermissionDenied for a role without write rights or a new region outside a
+// regulator's scope; kConflict "registry.duplicate" for a business key taken by another
+// record. Save* with id 0 creates, else replaces every field of that record; SavePerson with an
+// empty id_hash on update keeps the stored one, and requires 64 lowercase hex digits otherwise
+// ("registry.bad-id-hash"). Validation codes: "registry.missing-field", "registry.bad-date",
+// "registry.bad-region", "uscc.*". A USCC failing its check character is saved and flagged in
+// the audit detail (uscc_suspect, uscc_warnings).
+//
 // Ownership: borrows the Database and Clock, which must outlive it.
 // Thread-safety: thread-safe (no mutable state of its own).
 // Errors: kInvalidArgument with codes "registry.*" naming the field in detail; kNotFound;

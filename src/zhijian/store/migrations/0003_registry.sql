@@ -49,7 +49,7 @@ CREATE TABLE standards (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
-CREATE INDEX standards_number_key ON standards (number_key);
+CREATE INDEX standards_by_number_key ON standards (number_key);
 
 -- 'replaced' replaced by 'replacement' (a graph: one standard may replace several and be
 -- replaced by several, across prefixes).

@@ -1,0 +1,27 @@
+#include "zhijian/cli/cli_util.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace zhijian::cli {
+
+int Fail(const Error& e, const std::string& where) {
+  const std::string prefix = where.empty() ? "" : where + ": ";
+  std::cerr << prefix << "error: " << e.message_en();
+  if (!e.detail().empty()) std::cerr << " (" << e.detail() << ")";
+  std::cerr << " [" << e.code() << "]\n" << prefix << "错误：" << e.message_zh();
+  if (!e.detail().empty()) std::cerr << "（" << e.detail() << "）";
+  std::cerr << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0 && url != "sqlite::memory:") {
+    std::filesystem::path p(url.substr(7));
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  }
+  return store::Database::Open(url);
+}
+
+}  // namespace zhijian::cli

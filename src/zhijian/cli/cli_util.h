@@ -1,0 +1,21 @@
+// Helpers shared by the `zhijian` subcommands: one way to report an error and to open the
+// database from a --db URL.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "zhijian/base/result.h"
+#include "zhijian/store/db.h"
+
+namespace zhijian::cli {
+
+// Prints `error` on stderr in English then Chinese, prefixed by `where` (a file name, or the
+// command) when given; returns the exit code 1.
+int Fail(const Error& error, const std::string& where = "");
+
+// Opens the database of `url`, creating the parent directory of a "sqlite:PATH" file first so
+// that a fresh checkout works; applies pending migrations.
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url);
+
+}  // namespace zhijian::cli

@@ -1,0 +1,363 @@
+// The registry import loader (importer.h).
+#include "zhijian/registry/import/importer.h"
+
+#include <openssl/evp.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <unordered_map>
+
+#include "zhijian/audit/audit.h"
+#include "zhijian/base/digest.h"
+#include "zhijian/registry/identity.h"
+
+namespace zhijian::registry::import {
+
+std::string LocatedIssue::ToString() const {
+  std::string s = file;
+  if (!where.empty()) s += ":" + where;
+  s += issue.error ? ": error: " : ": warning: ";
+  s += issue.message_en;
+  if (!issue.detail.empty()) s += " (" + issue.detail + ")";
+  s += " / " + issue.message_zh;
+  if (!issue.detail.empty()) s += "（" + issue.detail + "）";
+  return s;
+}
+
+Result<std::string> FileSha256(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    return Error(Error::Kind::kUnavailable, "import.unreadable", "无法读取文件",
+                 "cannot read the file", path + ": " + std::strerror(errno));
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    return Error::Internal("import.sha256", "EVP_DigestInit_ex failed");
+  }
+  std::string buf(1 << 20, '\0');
+  while (true) {
+    size_t got = std::fread(buf.data(), 1, buf.size(), f);
+    if (got > 0) EVP_DigestUpdate(ctx.get(), buf.data(), got);
+    if (got < buf.size()) {
+      if (std::ferror(f)) {
+        return Error(Error::Kind::kUnavailable, "import.unreadable", "无法读取文件",
+                     "cannot read the file", path + ": read error");
+      }
+      break;
+    }
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+namespace {
+
+std::string BaseName(const std::string& path) {
+  return std::filesystem::path(path).filename().string();
+}
+
+// Loads rows into the registry inside one open transaction.
+class Loader {
+ public:
+  Loader(Registry& registry, store::Connection& tx, const Reader& reader, ImportReport* report,
+         const ImportOptions& options)
+      : registry_(registry), tx_(tx), reader_(reader), report_(report), options_(options) {}
+
+  void Emit(const Issue& issue) {
+    LocatedIssue li;
+    li.file = report_->file;
+    li.where =
+        issue.column >= 0 ? reader_.Where(issue.line, issue.column) : std::to_string(issue.line);
+    li.issue = issue;
+    if (issue.error) {
+      ++report_->errors;
+    } else {
+      ++report_->warnings;
+    }
+    if (options_.on_issue) options_.on_issue(li);
+    if (report_->issues.size() < options_.keep_issues) report_->issues.push_back(std::move(li));
+  }
+
+  void UnknownColumn(int64_t line, int32_t column) {
+    Issue is;
+    is.error = false;
+    is.code = "import.unknown-column";
+    is.message_zh = "无法识别的列，已忽略";
+    is.message_en = "unknown column, ignored";
+    is.detail = reader_.columns()[column];
+    is.line = line;
+    is.column = column;
+    Emit(is);
+  }
+
+  // Resolves references and upserts; false (with an issue added) when the row is refused.
+  Result<bool> Store(MappedRow& m, std::vector<Issue>* issues) {
+    int64_t institution_id = 0;
+    std::pair<int64_t, int64_t> cert{0, 0};
+    if (m.kind == Kind::kCapabilities) {
+      ZJ_ASSIGN_OR_RETURN(auto ids, CertificateIds(m.ref_certificate_no));
+      if (!ids) {
+        issues->push_back(RefIssue(m, "import.unknown-certificate", "证书编号在登记库中不存在",
+                                   "no certificate with this number in the registry",
+                                   m.ref_certificate_no));
+        return false;
+      }
+      cert = *ids;
+    } else if (m.kind != Kind::kInstitutions && m.kind != Kind::kStandards) {
+      ZJ_ASSIGN_OR_RETURN(auto id, InstitutionId(m.ref_uscc));
+      if (!id) {
+        issues->push_back(RefIssue(m, "import.unknown-institution",
+                                   "统一社会信用代码对应的机构在登记库中不存在",
+                                   "no institution with this USCC in the registry", m.ref_uscc));
+        return false;
+      }
+      institution_id = *id;
+    }
+    Result<Upserted> r = Error::Internal("import.kind", "unreachable");
+    switch (m.kind) {
+      case Kind::kInstitutions:
+        r = registry_.UpsertInstitution(tx_, m.institution);
+        if (r) usccs_[m.institution.uscc] = r->id;
+        break;
+      case Kind::kCertificates: {
+        Certificate& v = m.certificate;
+        v.institution_id = institution_id;
+        r = registry_.UpsertCertificate(tx_, v);
+        if (r) certs_[v.number] = std::make_pair(r->id, institution_id);
+        break;
+      }
+      case Kind::kCapabilities: {
+        Capability& v = m.capability;
+        v.certificate_id = cert.first;
+        v.institution_id = cert.second;
+        r = registry_.UpsertCapability(tx_, v);
+        break;
+      }
+      case Kind::kPeople: {
+        Person& v = m.person;
+        v.institution_id = institution_id;
+        r = registry_.UpsertPerson(tx_, v);
+        break;
+      }
+      case Kind::kEquipment: {
+        Equipment& v = m.equipment;
+        v.institution_id = institution_id;
+        r = registry_.UpsertEquipment(tx_, v);
+        break;
+      }
+      case Kind::kStandards:
+        r = registry_.UpsertStandard(tx_, m.standard);
+        break;
+      case Kind::kCredit: {
+        CreditFlag& v = m.credit;
+        v.institution_id = institution_id;
+        r = registry_.UpsertCreditFlag(tx_, v);
+        break;
+      }
+      case Kind::kPenalties: {
+        Penalty& v = m.penalty;
+        v.institution_id = institution_id;
+        r = registry_.UpsertPenalty(tx_, v);
+        break;
+      }
+    }
+    if (!r) {
+      const Error& e = r.error();
+      // Validation by the registry happens before any SQL, so the transaction is intact.
+      if (e.kind() == Error::Kind::kInvalidArgument || e.kind() == Error::Kind::kUnprocessable) {
+        Issue is;
+        is.code = e.code();
+        is.message_zh = e.message_zh();
+        is.message_en = e.message_en();
+        is.detail = e.detail();
+        is.line = m.line;
+        issues->push_back(std::move(is));
+        return false;
+      }
+      return e.WithDetail("line " + std::to_string(m.line));
+    }
+    switch (r->outcome) {
+      case Outcome::kInserted:
+        ++report_->inserted;
+        break;
+      case Outcome::kUpdated:
+        ++report_->updated;
+        break;
+      case Outcome::kUnchanged:
+        ++report_->unchanged;
+        break;
+    }
+    return true;
+  }
+
+ private:
+  Issue RefIssue(const MappedRow& m, std::string code, std::string zh, std::string en,
+                 std::string detail) {
+    Issue is;
+    is.code = std::move(code);
+    is.message_zh = std::move(zh);
+    is.message_en = std::move(en);
+    is.detail = std::move(detail);
+    is.line = m.ref_line;
+    is.column = m.ref_column;
+    return is;
+  }
+
+  Result<std::optional<int64_t>> InstitutionId(const std::string& uscc) {
+    auto it = usccs_.find(uscc);
+    if (it != usccs_.end()) return it->second;
+    ZJ_ASSIGN_OR_RETURN(auto id, registry_.InstitutionIdByUscc(tx_, uscc));
+    usccs_.emplace(uscc, id);
+    return id;
+  }
+
+  Result<std::optional<std::pair<int64_t, int64_t>>> CertificateIds(const std::string& number) {
+    auto it = certs_.find(number);
+    if (it != certs_.end()) return it->second;
+    ZJ_ASSIGN_OR_RETURN(auto ids, registry_.CertificateIdsByNumber(tx_, number));
+    certs_.emplace(number, ids);
+    return ids;
+  }
+
+  Registry& registry_;
+  store::Connection& tx_;
+  const Reader& reader_;
+  ImportReport* report_;
+  const ImportOptions& options_;
+  std::unordered_map<std::string, std::optional<int64_t>> usccs_;
+  std::unordered_map<std::string, std::optional<std::pair<int64_t, int64_t>>> certs_;
+};
+
+Result<IdHasher> LoadHasher(const std::string& path) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto h = IdHasher::LoadOrCreate(path);
+  if (!h) {
+    return Error(h.error().kind(), "import.id-key", "无法加载身份证号哈希密钥（--id-key-file）",
+                 "cannot load the ID number hash key (--id-key-file)",
+                 h.error().code() + ": " + h.error().detail());
+  }
+  return h;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportFile(store::Database& db, Registry& registry, const Clock& clock,
+                                Kind kind, const std::string& path, const ImportOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  ImportReport report;
+  report.file = path;
+  report.kind = kind;
+  report.dry_run = options.dry_run;
+  if (options.format) {
+    report.format = *options.format;
+  } else {
+    ZJ_ASSIGN_OR_RETURN(report.format, FormatFromPath(path));
+  }
+  ZJ_ASSIGN_OR_RETURN(report.sha256, FileSha256(path));
+  ZJ_ASSIGN_OR_RETURN(auto reader, OpenReader(path, {report.format, options.encoding}));
+  report.encoding = reader->encoding();
+  ZJ_ASSIGN_OR_RETURN(ColumnMap columns, ColumnMap::Make(kind, reader->columns()));
+  std::optional<IdHasher> hasher;
+  if (kind == Kind::kPeople) {
+    ZJ_ASSIGN_OR_RETURN(IdHasher h, LoadHasher(options.id_key_file));
+    hasher.emplace(std::move(h));
+  }
+  MapperOptions mopts;
+  mopts.hasher = hasher ? &*hasher : nullptr;
+  mopts.today = FormatInstant(clock.Now()).substr(0, 10);
+  RowMapper mapper(columns, mopts);
+
+  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  ZJ_TRY(conn->Begin(true));
+  Loader loader(registry, conn.get(), *reader, &report, options);
+
+  auto body = [&]() -> Result<void> {
+    // Unknown columns of a CSV / XLSX header are reported at the header; unknown JSON keys at
+    // the first record that has them.
+    const bool json = report.format == Format::kJson;
+    std::vector<bool> reported(columns.size(), !json);
+    if (!json) {
+      for (int32_t c : columns.unknown_columns()) loader.UnknownColumn(1, c);
+    }
+    Row row;
+    MappedRow mapped;
+    std::vector<Issue> issues;
+    while (true) {
+      ZJ_ASSIGN_OR_RETURN(bool more, reader->Next(&row));
+      if (!more) break;
+      ++report.rows_read;
+      if (reader->columns().size() > columns.size()) {
+        columns.Extend(reader->columns());
+        reported.resize(columns.size(), false);
+      }
+      for (const Cell& c : row.cells) {
+        const auto col = static_cast<size_t>(c.column);
+        if (col < reported.size() && !reported[col]) {
+          reported[col] = true;
+          if (columns.FieldOf(c.column) < 0) loader.UnknownColumn(c.line, c.column);
+        }
+      }
+      issues.clear();
+      bool ok = mapper.Map(row, &mapped, &issues);
+      if (ok) {
+        ZJ_ASSIGN_OR_RETURN(ok, loader.Store(mapped, &issues));
+      }
+      for (const auto& is : issues) loader.Emit(is);
+      if (!ok) ++report.rejected;
+      if (options.on_progress && report.rows_read % 1024 == 0) {
+        options.on_progress(reader->progress_done(), reader->progress_total(), report.rows_read);
+      }
+    }
+    if (options.on_progress) {
+      options.on_progress(reader->progress_done(), reader->progress_total(), report.rows_read);
+    }
+    audit::AuditEvent e;
+    e.action = "registry.import";
+    e.target_type = "file";
+    e.target_id = BaseName(path);
+    e.detail = {{"kind", KindName(kind)},
+                {"file", BaseName(path)},
+                {"format", FormatName(report.format)},
+                {"encoding", EncodingName(report.encoding)},
+                {"sha256", report.sha256},
+                {"dry_run", options.dry_run},
+                {"rows_read", report.rows_read},
+                {"inserted", report.inserted},
+                {"updated", report.updated},
+                {"unchanged", report.unchanged},
+                {"rejected", report.rejected},
+                {"warnings", report.warnings}};
+    ZJ_ASSIGN_OR_RETURN(int64_t seq,
+                        audit::Append(conn.get(), options.actor, options.ip, e, clock.Now()));
+    if (!options.dry_run) report.audit_seq = seq;
+    return Ok();
+  };
+  Result<void> done = body();
+  if (!done) {
+    (void)conn->Rollback();
+    return std::move(done).error();
+  }
+  if (options.dry_run) {
+    ZJ_TRY(conn->Rollback());
+  } else {
+    Result<void> committed = conn->Commit();
+    if (!committed) {
+      (void)conn->Rollback();
+      return std::move(committed).error();
+    }
+  }
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace zhijian::registry::import

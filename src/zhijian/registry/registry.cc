@@ -1,0 +1,1300 @@
+#include "zhijian/registry/registry.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <iterator>
+#include <map>
+#include <set>
+#include <span>
+#include <unordered_map>
+#include <utility>
+
+#include "zhijian/audit/audit.h"
+#include "zhijian/base/cma.h"
+#include "zhijian/base/date.h"
+#include "zhijian/base/region.h"
+#include "zhijian/base/standard_no.h"
+#include "zhijian/base/uscc.h"
+#include "zhijian/store/scope.h"
+
+namespace zhijian::registry {
+namespace {
+
+using store::Connection;
+using store::OptText;
+using store::Row;
+using store::Value;
+
+// ---------------------------------------------------------------- text and dates
+
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+// ASCII whitespace and the ideographic space (U+3000) removed at both ends.
+std::string Trim(std::string_view s) {
+  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  for (;;) {
+    if (!s.empty() && IsAsciiSpace(s.front())) {
+      s.remove_prefix(1);
+    } else if (s.starts_with(kIdeographicSpace)) {
+      s.remove_prefix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && IsAsciiSpace(s.back())) {
+      s.remove_suffix(1);
+    } else if (s.ends_with(kIdeographicSpace)) {
+      s.remove_suffix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  return std::string(s);
+}
+
+std::optional<std::string> TrimOpt(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  std::string t = Trim(*s);
+  if (t.empty()) return std::nullopt;
+  return t;
+}
+
+bool IsDate(std::string_view s) {
+  auto d = ParseIsoDate(s);
+  return d && d->year >= 1900;
+}
+
+bool IsSixDigits(std::string_view s) {
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool IsLowerHex64(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// '|a|b|': trimmed, without '|', empty ones dropped, sorted, deduplicated; "" for none.
+std::string JoinBars(const std::vector<std::string>& items) {
+  std::set<std::string> set;
+  for (const std::string& item : items) {
+    std::string t = Trim(item);
+    t.erase(std::remove(t.begin(), t.end(), '|'), t.end());
+    if (!t.empty()) set.insert(std::move(t));
+  }
+  if (set.empty()) return "";
+  std::string out = "|";
+  for (const std::string& s : set) out += s + "|";
+  return out;
+}
+
+std::vector<std::string> SplitBars(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('|', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- errors
+
+Error Missing(const std::string& field) {
+  return Error::Invalid("registry.missing-field", "缺少必填字段", "a required field is missing",
+                        field);
+}
+
+Error BadDate(const std::string& field, const std::string& value) {
+  return Error::Invalid("registry.bad-date", "日期格式应为 YYYY-MM-DD 且为有效日期",
+                        "a date must be a valid YYYY-MM-DD date", field + ": " + value);
+}
+
+Error Forbidden(const std::string& detail = {}) {
+  return Error(Error::Kind::kPermissionDenied, "auth.forbidden", "无权执行此操作", "not allowed",
+               detail);
+}
+
+Error NotFound(const std::string& code, const std::string& what) {
+  return Error::NotFound(code, "记录不存在或不在您的权限范围内", "no such record within your scope",
+                         what);
+}
+
+Error Duplicate(const std::string& detail) {
+  return Error(Error::Kind::kConflict, "registry.duplicate", "已存在相同业务键的记录",
+               "a record with the same business key exists", detail);
+}
+
+Result<void> CheckDate(const std::optional<Date>& d, const std::string& field) {
+  if (d && !IsDate(*d)) return BadDate(field, *d);
+  return Ok();
+}
+
+Result<void> CheckRequiredDate(const Date& d, const std::string& field) {
+  if (d.empty()) return Missing(field);
+  if (!IsDate(d)) return BadDate(field, d);
+  return Ok();
+}
+
+// ---------------------------------------------------------------- generic upsert
+
+// The statements of one upsert kind; built once, so their text is constant and the SQLite
+// adapter's statement cache reuses them.
+//   insert: INSERT ... ON CONFLICT (keys) DO NOTHING   (a row inserted = kInserted)
+//   update: UPDATE ... SET vals WHERE keys AND (some val differs)  (a row changed = kUpdated)
+//   select: SELECT id WHERE keys  (the id of an existing row)
+// PostgreSQL: insert and update end in RETURNING id (one round trip each). SQLite: no RETURNING,
+// which would make SQLite keep a statement journal for every row (about 5x slower); the
+// outcome comes from the change count and the id from last_insert_rowid() or the select.
+struct UpsertSql {
+  std::string insert;
+  std::string update;
+  std::string insert_returning;
+  std::string update_returning;
+  std::string select;
+  bool has_updated_at = true;
+};
+
+UpsertSql MakeUpsertSql(const std::string& table, const std::vector<std::string>& keys,
+                        const std::vector<std::string>& vals, bool has_updated_at) {
+  UpsertSql q;
+  q.has_updated_at = has_updated_at;
+  std::string cols, marks;
+  auto add = [&](const std::string& c) {
+    if (!cols.empty()) {
+      cols += ", ";
+      marks += ", ";
+    }
+    cols += c;
+    marks += "?";
+  };
+  for (const auto& k : keys) add(k);
+  for (const auto& v : vals) add(v);
+  add("created_at");
+  if (has_updated_at) add("updated_at");
+  std::string key_list, key_where;
+  for (const auto& k : keys) {
+    key_list += (key_list.empty() ? "" : ", ") + k;
+    key_where += (key_where.empty() ? "" : " AND ") + k + " = ?";
+  }
+  q.insert = "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT (" +
+             key_list + ") DO NOTHING";
+  std::string set, differs;
+  for (const auto& v : vals) {
+    set += (set.empty() ? "" : ", ") + v + " = ?";
+    differs += (differs.empty() ? "" : " OR ") + v + " IS DISTINCT FROM ?";
+  }
+  if (has_updated_at) set += ", updated_at = ?";
+  q.update = "UPDATE " + table + " SET " + set + " WHERE " + key_where + " AND (" + differs + ")";
+  q.insert_returning = q.insert + " RETURNING id";
+  q.update_returning = q.update + " RETURNING id";
+  q.select = "SELECT id FROM " + table + " WHERE " + key_where;
+  return q;
+}
+
+// `keys` and `vals` are moved into the insert's parameters (the common path of a fresh
+// import copies no strings); the other paths copy them back out.
+Result<Upserted> RunUpsert(Connection& tx, const UpsertSql& q, std::vector<Value> keys,
+                           std::vector<Value> vals, const std::string& now) {
+  const bool pg = tx.backend() == store::Backend::kPostgres;
+  const size_t nk = keys.size(), nv = vals.size();
+  std::vector<Value> params = std::move(keys);
+  params.reserve(nk + nv + 2);
+  std::move(vals.begin(), vals.end(), std::back_inserter(params));
+  params.emplace_back(now);
+  if (q.has_updated_at) params.emplace_back(now);
+  if (pg) {
+    ZJ_ASSIGN_OR_RETURN(std::vector<Row> inserted, tx.Query(q.insert_returning, params));
+    if (!inserted.empty()) return Upserted{inserted[0].Int(0), Outcome::kInserted};
+  } else {
+    ZJ_ASSIGN_OR_RETURN(int64_t inserted, tx.Exec(q.insert, params));
+    if (inserted > 0) {
+      ZJ_ASSIGN_OR_RETURN(std::optional<Row> id, tx.QueryOne("SELECT last_insert_rowid()"));
+      if (!id) return Error::Internal("registry.upsert", "no last_insert_rowid");
+      return Upserted{id->Int(0), Outcome::kInserted};
+    }
+  }
+
+  const auto key_begin = params.begin();
+  const auto val_begin = params.begin() + static_cast<std::ptrdiff_t>(nk);
+  const auto val_end = val_begin + static_cast<std::ptrdiff_t>(nv);
+  std::vector<Value> update;
+  update.reserve(nk + 2 * nv + 1);
+  update.insert(update.end(), val_begin, val_end);
+  if (q.has_updated_at) update.emplace_back(now);
+  update.insert(update.end(), key_begin, val_begin);
+  update.insert(update.end(), val_begin, val_end);
+  Outcome outcome = Outcome::kUnchanged;
+  if (pg) {
+    ZJ_ASSIGN_OR_RETURN(std::vector<Row> updated, tx.Query(q.update_returning, update));
+    if (!updated.empty()) return Upserted{updated[0].Int(0), Outcome::kUpdated};
+  } else {
+    ZJ_ASSIGN_OR_RETURN(int64_t updated, tx.Exec(q.update, update));
+    if (updated > 0) outcome = Outcome::kUpdated;
+  }
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> existing,
+                      tx.QueryOne(q.select, std::span<const Value>(params.data(), nk)));
+  if (!existing) {
+    return Error::Internal("registry.upsert", "row neither inserted nor found: " + q.select);
+  }
+  return Upserted{existing->Int(0), outcome};
+}
+
+// FormatInstant, remembered per thread: a bulk load stamps many rows with the same instant.
+const std::string& NowText(TimePoint t) {
+  thread_local TimePoint last{};
+  thread_local std::string text;
+  if (text.empty() || t != last) {
+    text = FormatInstant(t);
+    last = t;
+  }
+  return text;
+}
+
+// Marks `u` updated when something attached to the row (history, links, fields) changed.
+void MarkChanged(Upserted& u) {
+  if (u.outcome == Outcome::kUnchanged) u.outcome = Outcome::kUpdated;
+}
+
+const UpsertSql& InstitutionSql() {
+  static const UpsertSql q = MakeUpsertSql(
+      "institutions", {"uscc"},
+      {"name", "region_code", "address", "legal_rep", "legal_form", "national_centre", "domains"},
+      true);
+  return q;
+}
+const UpsertSql& CertificateSql() {
+  static const UpsertSql q =
+      MakeUpsertSql("certificates", {"number"},
+                    {"institution_id", "issuer", "issued_on", "expires_on", "status"}, true);
+  return q;
+}
+const UpsertSql& CapabilitySql() {
+  static const UpsertSql q = MakeUpsertSql(
+      "capabilities", {"certificate_id", "category", "object", "item", "parameter", "standard_no"},
+      {"institution_id", "standard_key", "standard_name", "limitation", "approved_on", "valid_from",
+       "valid_to"},
+      true);
+  return q;
+}
+const UpsertSql& PersonSql() {
+  static const UpsertSql q =
+      MakeUpsertSql("people", {"institution_id", "id_hash"}, {"name", "title", "roles"}, true);
+  return q;
+}
+const UpsertSql& EquipmentSql() {
+  static const UpsertSql q = MakeUpsertSql("equipment", {"institution_id", "name", "serial"},
+                                           {"model", "calibration_due"}, true);
+  return q;
+}
+const UpsertSql& StandardSql() {
+  static const UpsertSql q = MakeUpsertSql(
+      "standards", {"number"},
+      {"number_key", "name", "status", "published_on", "effective_on", "abolished_on"}, true);
+  return q;
+}
+const UpsertSql& CreditFlagSql() {
+  static const UpsertSql q = MakeUpsertSql("credit_flags", {"institution_id", "kind", "listed_on"},
+                                           {"removed_on", "authority", "reason"}, false);
+  return q;
+}
+const UpsertSql& PenaltySql() {
+  static const UpsertSql q = MakeUpsertSql(
+      "penalties", {"decision_no"},
+      {"institution_id", "decided_on", "authority", "violation", "legal_basis", "amount_yuan"},
+      false);
+  return q;
+}
+
+// ---------------------------------------------------------------- canonical forms
+
+// Canonical standard number and its edition-independent key; the trimmed text twice when it
+// does not parse. Results are remembered per thread (capability files cite a few thousand
+// standards over millions of rows); the memo is cleared when it grows past 16k entries.
+std::pair<std::string, std::string> CanonicalStandard(const std::string& text) {
+  thread_local std::unordered_map<std::string, std::pair<std::string, std::string>> memo;
+  if (auto it = memo.find(text); it != memo.end()) return it->second;
+  std::string trimmed = Trim(text);
+  std::pair<std::string, std::string> result;
+  if (Result<StandardNo> no = StandardNo::Parse(trimmed)) {
+    result = {no->str(), no->WithoutYear()};
+  } else {
+    result = {trimmed, trimmed};
+  }
+  if (memo.size() >= 16384) memo.clear();
+  memo.emplace(text, result);
+  return result;
+}
+
+std::string CanonicalCertificateNo(const std::string& text) {
+  std::string trimmed = Trim(text);
+  if (Result<CmaCertNo> no = CmaCertNo::Parse(trimmed)) return no->str();
+  return trimmed;
+}
+
+// The USCC as stored: canonical when it parses structurally; other inputs are refused.
+Result<Uscc> ParseUscc(const std::string& text) {
+  Result<Uscc> uscc = Uscc::Parse(text);
+  if (!uscc) return uscc.error().WithDetail("uscc");
+  return uscc;
+}
+
+std::vector<SignatoryField> NormaliseFields(const std::vector<SignatoryField>& fields) {
+  std::map<std::string, SignatoryField> by_field;  // first occurrence of a field wins
+  for (const SignatoryField& f : fields) {
+    SignatoryField t{Trim(f.field), TrimOpt(f.authorized_from), TrimOpt(f.authorized_to)};
+    if (t.field.empty()) continue;
+    by_field.emplace(t.field, std::move(t));
+  }
+  std::vector<SignatoryField> out;
+  for (auto& [k, f] : by_field) out.push_back(std::move(f));
+  return out;  // sorted by field
+}
+
+Result<void> CheckFields(const std::vector<SignatoryField>& fields) {
+  for (const SignatoryField& f : fields) {
+    ZJ_TRY(CheckDate(f.authorized_from, "signatory_fields.authorized_from"));
+    ZJ_TRY(CheckDate(f.authorized_to, "signatory_fields.authorized_to"));
+  }
+  return Ok();
+}
+
+// ---------------------------------------------------------------- row readers
+
+constexpr const char* kInstitutionColumns =
+    "i.id, i.uscc, i.name, i.region_code, i.address, i.legal_rep, i.legal_form, i.domains, "
+    "i.national_centre";
+
+Institution InstitutionFromRow(const Row& r) {
+  Institution v;
+  v.id = r.Int(0);
+  v.uscc = r.Text(1);
+  v.name = r.Text(2);
+  v.region_code = r.Text(3);
+  v.address = r.Text(4);
+  v.legal_rep = r.Text(5);
+  v.legal_form = r.Text(6);
+  v.domains = SplitBars(r.Text(7));
+  v.national_centre = r.Int(8) != 0;
+  return v;
+}
+
+Result<std::optional<Institution>> ReadInstitution(Connection& conn, int64_t id) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> row,
+                      conn.QueryOne(std::string("SELECT ") + kInstitutionColumns +
+                                        " FROM institutions i WHERE i.id = ?",
+                                    std::vector<Value>{id}));
+  if (!row) return std::optional<Institution>();
+  return std::optional<Institution>(InstitutionFromRow(*row));
+}
+
+Result<std::vector<SignatoryField>> ReadFields(Connection& conn, int64_t person_id) {
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                      conn.Query("SELECT field, authorized_from, authorized_to FROM "
+                                 "signatory_fields WHERE person_id = ? ORDER BY field",
+                                 std::vector<Value>{person_id}));
+  std::vector<SignatoryField> out;
+  for (const Row& r : rows) out.push_back({r.Text(0), r.OptText(1), r.OptText(2)});
+  // ORDER BY collation may differ between backends; the canonical order is byte order.
+  std::sort(out.begin(), out.end(),
+            [](const SignatoryField& a, const SignatoryField& b) { return a.field < b.field; });
+  return out;
+}
+
+bool SameFields(const std::vector<SignatoryField>& a, const std::vector<SignatoryField>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].field != b[i].field || a[i].authorized_from != b[i].authorized_from ||
+        a[i].authorized_to != b[i].authorized_to) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<void> ReplaceFields(Connection& tx, int64_t person_id,
+                           const std::vector<SignatoryField>& fields) {
+  ZJ_TRY(
+      tx.Exec("DELETE FROM signatory_fields WHERE person_id = ?", std::vector<Value>{person_id}));
+  for (const SignatoryField& f : fields) {
+    ZJ_TRY(
+        tx.Exec("INSERT INTO signatory_fields (person_id, field, authorized_from, "
+                "authorized_to) VALUES (?, ?, ?, ?)",
+                std::vector<Value>{person_id, f.field, OptText(f.authorized_from),
+                                   OptText(f.authorized_to)}));
+  }
+  return Ok();
+}
+
+constexpr const char* kPersonColumns = "id, institution_id, name, id_hash, title, roles";
+
+Person PersonFromRow(const Row& r) {
+  Person p;
+  p.id = r.Int(0);
+  p.institution_id = r.Int(1);
+  p.name = r.Text(2);
+  p.id_hash = r.Text(3);
+  p.title = r.Text(4);
+  p.roles = SplitBars(r.Text(5));
+  return p;
+}
+
+Result<std::optional<Person>> ReadPerson(Connection& conn, int64_t id) {
+  ZJ_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      conn.QueryOne(std::string("SELECT ") + kPersonColumns + " FROM people WHERE id = ?",
+                    std::vector<Value>{id}));
+  if (!row) return std::optional<Person>();
+  Person p = PersonFromRow(*row);
+  ZJ_ASSIGN_OR_RETURN(p.signatory_fields, ReadFields(conn, p.id));
+  return std::optional<Person>(std::move(p));
+}
+
+constexpr const char* kEquipmentColumns =
+    "id, institution_id, name, model, serial, calibration_due";
+
+Equipment EquipmentFromRow(const Row& r) {
+  Equipment e;
+  e.id = r.Int(0);
+  e.institution_id = r.Int(1);
+  e.name = r.Text(2);
+  e.model = r.Text(3);
+  e.serial = r.Text(4);
+  e.calibration_due = r.OptText(5);
+  return e;
+}
+
+Result<std::optional<Equipment>> ReadEquipment(Connection& conn, int64_t id) {
+  ZJ_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      conn.QueryOne(std::string("SELECT ") + kEquipmentColumns + " FROM equipment WHERE id = ?",
+                    std::vector<Value>{id}));
+  if (!row) return std::optional<Equipment>();
+  return std::optional<Equipment>(EquipmentFromRow(*row));
+}
+
+// ---------------------------------------------------------------- authorization
+
+struct InstRef {
+  int64_t id = 0;
+  std::string region_code;
+};
+
+Result<std::optional<InstRef>> LoadInstRef(Connection& conn, int64_t id) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> row,
+                      conn.QueryOne("SELECT id, region_code FROM institutions WHERE id = ?",
+                                    std::vector<Value>{id}));
+  if (!row) return std::optional<InstRef>();
+  return std::optional<InstRef>(InstRef{row->Int(0), row->Text(1)});
+}
+
+// Whether `p` may read the institution (mirrors store::ScopeFor).
+bool CanSee(const Principal& p, const InstRef& r) {
+  switch (p.role) {
+    case Role::kAdmin:
+      return true;
+    case Role::kRegulator:
+    case Role::kInspector:
+      return p.RegionInScope(r.region_code);
+    case Role::kInstitution:
+      return p.institution_id && *p.institution_id == r.id;
+    case Role::kPublic:
+      return false;
+  }
+  return false;
+}
+
+bool CanEditInstitution(const Principal& p, const InstRef& r) {
+  return p.role == Role::kAdmin || (p.role == Role::kRegulator && p.RegionInScope(r.region_code));
+}
+
+// People and equipment of the institution.
+bool CanEditMembers(const Principal& p, const InstRef& r) {
+  return CanEditInstitution(p, r) ||
+         (p.role == Role::kInstitution && p.institution_id && *p.institution_id == r.id);
+}
+
+bool MayWriteRegistry(const Principal& p) {
+  return p.role == Role::kAdmin || p.role == Role::kRegulator || p.role == Role::kInstitution;
+}
+
+// The institution a member record belongs to, checked for `actor`: kNotFound when missing or
+// outside the actor's scope, kPermissionDenied when visible but not editable.
+Result<InstRef> MemberInstitution(Connection& tx, const Principal& actor, int64_t institution_id) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<InstRef> ref, LoadInstRef(tx, institution_id));
+  if (!ref || !CanSee(actor, *ref)) {
+    return NotFound("registry.institution-not-found",
+                    "institution " + std::to_string(institution_id));
+  }
+  if (!CanEditMembers(actor, *ref)) return Forbidden("institution " + std::to_string(ref->id));
+  return *ref;
+}
+
+std::string Uint(int64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+Registry::Registry(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+// ================================================================ bulk upserts
+
+Result<Upserted> Registry::UpsertInstitution(Connection& tx, const Institution& v) {
+  ZJ_ASSIGN_OR_RETURN(Uscc uscc, ParseUscc(v.uscc));
+  std::string name = Trim(v.name);
+  if (name.empty()) return Missing("name");
+  std::string region = Trim(v.region_code);
+  if (!IsSixDigits(region)) {
+    return Error::Invalid("registry.bad-region", "地区代码应为6位数字（GB/T 2260）",
+                          "a region code has 6 digits (GB/T 2260)", "region_code: " + region);
+  }
+  std::vector<Value> keys{uscc.str()};
+  std::vector<Value> vals{std::move(name),    std::move(region),
+                          Trim(v.address),    Trim(v.legal_rep),
+                          Trim(v.legal_form), int64_t{v.national_centre ? 1 : 0},
+                          JoinBars(v.domains)};
+  return RunUpsert(tx, InstitutionSql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<Upserted> Registry::UpsertCertificate(Connection& tx, const Certificate& v) {
+  const std::string number = CanonicalCertificateNo(v.number);
+  if (number.empty()) return Missing("number");
+  if (v.institution_id <= 0) return Missing("institution_id");
+  const std::optional<Date> issued_on = TrimOpt(v.issued_on);
+  const std::optional<Date> expires_on = TrimOpt(v.expires_on);
+  ZJ_TRY(CheckDate(issued_on, "issued_on"));
+  ZJ_TRY(CheckDate(expires_on, "expires_on"));
+  for (const CertStatusChange& h : v.history) {
+    ZJ_TRY(CheckRequiredDate(Trim(h.effective_on), "history.effective_on"));
+  }
+
+  ZJ_ASSIGN_OR_RETURN(
+      std::optional<Row> before,
+      tx.QueryOne("SELECT status FROM certificates WHERE number = ?", std::vector<Value>{number}));
+  const TimePoint now_tp = clock_.Now();
+  const std::string now = FormatInstant(now_tp);
+  std::vector<Value> keys{number};
+  std::vector<Value> vals{v.institution_id, Trim(v.issuer), OptText(issued_on), OptText(expires_on),
+                          std::string(CertStatusName(v.status))};
+  ZJ_ASSIGN_OR_RETURN(Upserted u,
+                      RunUpsert(tx, CertificateSql(), std::move(keys), std::move(vals), now));
+
+  // History: the given entries are added when missing (a differing reason is updated);
+  // without any, a new certificate starts with its status from its issue date (or today), and
+  // a status change is recorded effective today.
+  std::vector<CertStatusChange> wanted = v.history;
+  if (wanted.empty()) {
+    if (!before) {
+      wanted.push_back({v.status, issued_on.value_or(ChinaDate(now_tp)), ""});
+    } else if (before->Text(0) != CertStatusName(v.status)) {
+      wanted.push_back({v.status, ChinaDate(now_tp), ""});
+    }
+  }
+  if (wanted.empty()) return u;
+  std::map<std::pair<std::string, std::string>, std::string> stored;  // (status, date) → reason
+  if (before) {
+    ZJ_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                        tx.Query("SELECT status, effective_on, reason FROM "
+                                 "certificate_status_history WHERE certificate_id = ?",
+                                 std::vector<Value>{u.id}));
+    for (const Row& r : rows) stored[{r.Text(0), r.Text(1)}] = r.Text(2);
+  }
+  for (const CertStatusChange& h : wanted) {
+    const std::string status = CertStatusName(h.status);
+    const std::string date = Trim(h.effective_on);
+    const std::string reason = Trim(h.reason);
+    auto it = stored.find({status, date});
+    if (it == stored.end()) {
+      ZJ_TRY(
+          tx.Exec("INSERT INTO certificate_status_history (certificate_id, status, "
+                  "effective_on, reason, recorded_at) VALUES (?, ?, ?, ?, ?)",
+                  std::vector<Value>{u.id, status, date, reason, now}));
+      stored[{status, date}] = reason;
+      MarkChanged(u);
+    } else if (it->second != reason) {
+      ZJ_TRY(
+          tx.Exec("UPDATE certificate_status_history SET reason = ? WHERE certificate_id = ? "
+                  "AND status = ? AND effective_on = ?",
+                  std::vector<Value>{reason, u.id, status, date}));
+      it->second = reason;
+      MarkChanged(u);
+    }
+  }
+  return u;
+}
+
+Result<Upserted> Registry::UpsertCapability(Connection& tx, const Capability& v) {
+  if (v.certificate_id <= 0) return Missing("certificate_id");
+  int64_t institution_id = v.institution_id;
+  if (institution_id <= 0) {
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> cert,
+                        tx.QueryOne("SELECT institution_id FROM certificates WHERE id = ?",
+                                    std::vector<Value>{v.certificate_id}));
+    if (!cert) {
+      return NotFound("registry.certificate-not-found",
+                      "certificate " + std::to_string(v.certificate_id));
+    }
+    institution_id = cert->Int(0);
+  }
+  std::optional<Date> approved_on = TrimOpt(v.approved_on);
+  std::optional<Date> valid_from = TrimOpt(v.valid_from);
+  std::optional<Date> valid_to = TrimOpt(v.valid_to);
+  ZJ_TRY(CheckDate(approved_on, "approved_on"));
+  ZJ_TRY(CheckDate(valid_from, "valid_from"));
+  ZJ_TRY(CheckDate(valid_to, "valid_to"));
+  if (!valid_from) valid_from = approved_on;
+  auto [standard_no, standard_key] = CanonicalStandard(v.standard_no);
+  std::vector<Value> keys{v.certificate_id, Trim(v.category),  Trim(v.object),
+                          Trim(v.item),     Trim(v.parameter), std::move(standard_no)};
+  std::vector<Value> vals{institution_id,     std::move(standard_key), Trim(v.standard_name),
+                          Trim(v.limitation), OptText(approved_on),    OptText(valid_from),
+                          OptText(valid_to)};
+  return RunUpsert(tx, CapabilitySql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<Upserted> Registry::UpsertPerson(Connection& tx, const Person& v) {
+  if (v.institution_id <= 0) return Missing("institution_id");
+  std::string name = Trim(v.name);
+  if (name.empty()) return Missing("name");
+  std::string id_hash = Trim(v.id_hash);
+  if (id_hash.empty()) return Missing("id_hash");
+  const std::vector<SignatoryField> fields = NormaliseFields(v.signatory_fields);
+  ZJ_TRY(CheckFields(fields));
+  const std::string now = NowText(clock_.Now());
+  std::vector<Value> keys{v.institution_id, std::move(id_hash)};
+  std::vector<Value> vals{std::move(name), Trim(v.title), JoinBars(v.roles)};
+  ZJ_ASSIGN_OR_RETURN(Upserted u,
+                      RunUpsert(tx, PersonSql(), std::move(keys), std::move(vals), now));
+  if (u.outcome == Outcome::kInserted) {
+    if (!fields.empty()) ZJ_TRY(ReplaceFields(tx, u.id, fields));
+    return u;
+  }
+  ZJ_ASSIGN_OR_RETURN(std::vector<SignatoryField> stored, ReadFields(tx, u.id));
+  if (!SameFields(stored, fields)) {
+    ZJ_TRY(ReplaceFields(tx, u.id, fields));
+    if (u.outcome == Outcome::kUnchanged) {
+      ZJ_TRY(
+          tx.Exec("UPDATE people SET updated_at = ? WHERE id = ?", std::vector<Value>{now, u.id}));
+    }
+    MarkChanged(u);
+  }
+  return u;
+}
+
+Result<Upserted> Registry::UpsertEquipment(Connection& tx, const Equipment& v) {
+  if (v.institution_id <= 0) return Missing("institution_id");
+  std::string name = Trim(v.name);
+  if (name.empty()) return Missing("name");
+  std::optional<Date> due = TrimOpt(v.calibration_due);
+  ZJ_TRY(CheckDate(due, "calibration_due"));
+  std::vector<Value> keys{v.institution_id, std::move(name), Trim(v.serial)};
+  std::vector<Value> vals{Trim(v.model), OptText(due)};
+  return RunUpsert(tx, EquipmentSql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<Upserted> Registry::UpsertStandard(Connection& tx, const Standard& v) {
+  auto [number, number_key] = CanonicalStandard(v.number);
+  if (number.empty()) return Missing("number");
+  const std::optional<Date> published_on = TrimOpt(v.published_on);
+  const std::optional<Date> effective_on = TrimOpt(v.effective_on);
+  const std::optional<Date> abolished_on = TrimOpt(v.abolished_on);
+  ZJ_TRY(CheckDate(published_on, "published_on"));
+  ZJ_TRY(CheckDate(effective_on, "effective_on"));
+  ZJ_TRY(CheckDate(abolished_on, "abolished_on"));
+  std::vector<Value> keys{number};
+  std::vector<Value> vals{
+      std::move(number_key), Trim(v.name),          std::string(StandardStatusName(v.status)),
+      OptText(published_on), OptText(effective_on), OptText(abolished_on)};
+  ZJ_ASSIGN_OR_RETURN(Upserted u, RunUpsert(tx, StandardSql(), std::move(keys), std::move(vals),
+                                            NowText(clock_.Now())));
+  auto link = [&](const std::string& replaced, const std::string& replacement) -> Result<void> {
+    if (replaced.empty() || replacement.empty() || replaced == replacement) return Ok();
+    ZJ_ASSIGN_OR_RETURN(
+        int64_t added,
+        tx.Exec("INSERT INTO standard_replacements (replaced, replacement) VALUES (?, ?) "
+                "ON CONFLICT (replaced, replacement) DO NOTHING",
+                std::vector<Value>{replaced, replacement}));
+    if (added > 0) MarkChanged(u);
+    return Ok();
+  };
+  for (const std::string& old : v.replaces) ZJ_TRY(link(CanonicalStandard(old).first, number));
+  for (const std::string& next : v.replaced_by) {
+    ZJ_TRY(link(number, CanonicalStandard(next).first));
+  }
+  return u;
+}
+
+Result<Upserted> Registry::UpsertCreditFlag(Connection& tx, const CreditFlag& v) {
+  if (v.institution_id <= 0) return Missing("institution_id");
+  const std::string listed_on = Trim(v.listed_on);
+  ZJ_TRY(CheckRequiredDate(listed_on, "listed_on"));
+  const std::optional<Date> removed_on = TrimOpt(v.removed_on);
+  ZJ_TRY(CheckDate(removed_on, "removed_on"));
+  std::vector<Value> keys{v.institution_id, std::string(CreditKindName(v.kind)), listed_on};
+  std::vector<Value> vals{OptText(removed_on), Trim(v.authority), Trim(v.reason)};
+  return RunUpsert(tx, CreditFlagSql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<Upserted> Registry::UpsertPenalty(Connection& tx, const Penalty& v) {
+  if (v.institution_id <= 0) return Missing("institution_id");
+  std::string decision_no = Trim(v.decision_no);
+  if (decision_no.empty()) return Missing("decision_no");
+  const std::string decided_on = Trim(v.decided_on);
+  ZJ_TRY(CheckRequiredDate(decided_on, "decided_on"));
+  std::vector<Value> keys{std::move(decision_no)};
+  std::vector<Value> vals{
+      v.institution_id,    decided_on,
+      Trim(v.authority),   Trim(v.violation),
+      Trim(v.legal_basis), v.amount_yuan ? Value(*v.amount_yuan) : store::Null()};
+  return RunUpsert(tx, PenaltySql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<std::optional<int64_t>> Registry::InstitutionIdByUscc(Connection& conn,
+                                                             const std::string& uscc) {
+  Result<Uscc> parsed = Uscc::Parse(uscc);
+  const std::string key = parsed ? parsed->str() : Trim(uscc);
+  ZJ_ASSIGN_OR_RETURN(
+      std::optional<Row> row,
+      conn.QueryOne("SELECT id FROM institutions WHERE uscc = ?", std::vector<Value>{key}));
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(row->Int(0));
+}
+
+Result<std::optional<std::pair<int64_t, int64_t>>> Registry::CertificateIdsByNumber(
+    Connection& conn, const std::string& number) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> row,
+                      conn.QueryOne("SELECT id, institution_id FROM certificates WHERE number = ?",
+                                    std::vector<Value>{CanonicalCertificateNo(number)}));
+  if (!row) return std::optional<std::pair<int64_t, int64_t>>();
+  return std::optional<std::pair<int64_t, int64_t>>(std::make_pair(row->Int(0), row->Int(1)));
+}
+
+// ================================================================ scoped reads
+
+namespace {
+
+Result<std::optional<Institution>> ReadScopedInstitution(Connection& conn, const Principal& viewer,
+                                                         int64_t id) {
+  std::string sql =
+      std::string("SELECT ") + kInstitutionColumns + " FROM institutions i WHERE i.id = ?";
+  std::vector<Value> params{id};
+  store::AppendScope(
+      store::ScopeFor(viewer, {.region_column = "i.region_code", .institution_column = "i.id"}),
+      &sql, &params);
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> row, conn.QueryOne(sql, params));
+  if (!row) return std::optional<Institution>();
+  return std::optional<Institution>(InstitutionFromRow(*row));
+}
+
+Error InstitutionNotFound(int64_t id) {
+  return NotFound("registry.institution-not-found", "institution " + std::to_string(id));
+}
+
+Result<Profile> ReadProfileRest(Connection& conn, Institution inst) {
+  Profile p;
+  const std::vector<Value> by_inst{inst.id};
+  p.institution = std::move(inst);
+
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> certs,
+                      conn.Query("SELECT id, institution_id, number, issuer, issued_on, "
+                                 "expires_on, status FROM certificates WHERE institution_id = ? "
+                                 "ORDER BY issued_on, number",
+                                 by_inst));
+  std::map<int64_t, size_t> cert_index;
+  for (const Row& r : certs) {
+    Certificate c;
+    c.id = r.Int(0);
+    c.institution_id = r.Int(1);
+    c.number = r.Text(2);
+    c.issuer = r.Text(3);
+    c.issued_on = r.OptText(4);
+    c.expires_on = r.OptText(5);
+    c.status = ParseCertStatus(r.Text(6)).value_or(CertStatus::kValid);
+    cert_index[c.id] = p.certificates.size();
+    p.certificates.push_back(std::move(c));
+  }
+  ZJ_ASSIGN_OR_RETURN(
+      std::vector<Row> history,
+      conn.Query("SELECT h.certificate_id, h.status, h.effective_on, h.reason FROM "
+                 "certificate_status_history h JOIN certificates c ON c.id = h.certificate_id "
+                 "WHERE c.institution_id = ? ORDER BY h.certificate_id, h.effective_on, h.id",
+                 by_inst));
+  for (const Row& r : history) {
+    auto it = cert_index.find(r.Int(0));
+    if (it == cert_index.end()) continue;
+    p.certificates[it->second].history.push_back(
+        {ParseCertStatus(r.Text(1)).value_or(CertStatus::kValid), r.Text(2), r.Text(3)});
+  }
+
+  ZJ_ASSIGN_OR_RETURN(
+      std::vector<Row> caps,
+      conn.Query("SELECT id, certificate_id, institution_id, category, object, item, parameter, "
+                 "standard_no, standard_name, limitation, approved_on, valid_from, valid_to "
+                 "FROM capabilities WHERE institution_id = ? ORDER BY certificate_id, id",
+                 by_inst));
+  p.capabilities.reserve(caps.size());
+  for (const Row& r : caps) {
+    Capability c;
+    c.id = r.Int(0);
+    c.certificate_id = r.Int(1);
+    c.institution_id = r.Int(2);
+    c.category = r.Text(3);
+    c.object = r.Text(4);
+    c.item = r.Text(5);
+    c.parameter = r.Text(6);
+    c.standard_no = r.Text(7);
+    c.standard_name = r.Text(8);
+    c.limitation = r.Text(9);
+    c.approved_on = r.OptText(10);
+    c.valid_from = r.OptText(11);
+    c.valid_to = r.OptText(12);
+    p.capabilities.push_back(std::move(c));
+  }
+
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> people,
+                      conn.Query(std::string("SELECT ") + kPersonColumns +
+                                     " FROM people WHERE institution_id = ? ORDER BY id",
+                                 by_inst));
+  std::map<int64_t, size_t> person_index;
+  for (const Row& r : people) {
+    person_index[r.Int(0)] = p.people.size();
+    p.people.push_back(PersonFromRow(r));
+  }
+  ZJ_ASSIGN_OR_RETURN(
+      std::vector<Row> fields,
+      conn.Query("SELECT f.person_id, f.field, f.authorized_from, f.authorized_to FROM "
+                 "signatory_fields f JOIN people p ON p.id = f.person_id WHERE "
+                 "p.institution_id = ? ORDER BY f.person_id, f.id",
+                 by_inst));
+  for (const Row& r : fields) {
+    auto it = person_index.find(r.Int(0));
+    if (it == person_index.end()) continue;
+    p.people[it->second].signatory_fields.push_back({r.Text(1), r.OptText(2), r.OptText(3)});
+  }
+  for (Person& person : p.people) {
+    std::sort(person.signatory_fields.begin(), person.signatory_fields.end(),
+              [](const SignatoryField& a, const SignatoryField& b) { return a.field < b.field; });
+  }
+
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> equipment,
+                      conn.Query(std::string("SELECT ") + kEquipmentColumns +
+                                     " FROM equipment WHERE institution_id = ? ORDER BY id",
+                                 by_inst));
+  for (const Row& r : equipment) p.equipment.push_back(EquipmentFromRow(r));
+
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> credit,
+                      conn.Query("SELECT id, institution_id, kind, listed_on, removed_on, "
+                                 "authority, reason FROM credit_flags WHERE institution_id = ? "
+                                 "ORDER BY listed_on, id",
+                                 by_inst));
+  for (const Row& r : credit) {
+    CreditFlag f;
+    f.id = r.Int(0);
+    f.institution_id = r.Int(1);
+    f.kind = ParseCreditKind(r.Text(2)).value_or(CreditKind::kAbnormalOperation);
+    f.listed_on = r.Text(3);
+    f.removed_on = r.OptText(4);
+    f.authority = r.Text(5);
+    f.reason = r.Text(6);
+    p.credit_flags.push_back(std::move(f));
+  }
+
+  ZJ_ASSIGN_OR_RETURN(std::vector<Row> penalties,
+                      conn.Query("SELECT id, institution_id, decision_no, decided_on, authority, "
+                                 "violation, legal_basis, amount_yuan FROM penalties WHERE "
+                                 "institution_id = ? ORDER BY decided_on, id",
+                                 by_inst));
+  for (const Row& r : penalties) {
+    Penalty x;
+    x.id = r.Int(0);
+    x.institution_id = r.Int(1);
+    x.decision_no = r.Text(2);
+    x.decided_on = r.Text(3);
+    x.authority = r.Text(4);
+    x.violation = r.Text(5);
+    x.legal_basis = r.Text(6);
+    if (!r.IsNull(7)) x.amount_yuan = r.Real(7);
+    p.penalties.push_back(std::move(x));
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<Institution> Registry::GetInstitution(const Principal& viewer, int64_t id) {
+  if (viewer.role == Role::kPublic) return InstitutionNotFound(id);
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  ZJ_ASSIGN_OR_RETURN(std::optional<Institution> inst,
+                      ReadScopedInstitution(conn.get(), viewer, id));
+  if (!inst) return InstitutionNotFound(id);
+  return std::move(*inst);
+}
+
+Result<Profile> Registry::GetProfile(const Principal& viewer, int64_t id) {
+  if (viewer.role == Role::kPublic) return InstitutionNotFound(id);
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  // One read transaction, so that the sections are consistent with each other.
+  ZJ_TRY(conn->Begin(false));
+  auto read = [&]() -> Result<Profile> {
+    ZJ_ASSIGN_OR_RETURN(std::optional<Institution> inst,
+                        ReadScopedInstitution(conn.get(), viewer, id));
+    if (!inst) return InstitutionNotFound(id);
+    return ReadProfileRest(conn.get(), std::move(*inst));
+  };
+  Result<Profile> profile = read();
+  Result<void> ended = profile ? conn->Commit() : conn->Rollback();
+  if (profile && !ended) return std::move(ended).error();
+  return profile;
+}
+
+// ================================================================ audited edits
+
+Result<Institution> Registry::SaveInstitution(const Principal& actor, const Institution& v,
+                                              const std::string& ip) {
+  if (actor.role != Role::kAdmin && actor.role != Role::kRegulator) {
+    return Forbidden("institution records are edited by regulators");
+  }
+  ZJ_ASSIGN_OR_RETURN(Uscc uscc, ParseUscc(v.uscc));
+  Institution w;
+  w.id = v.id;
+  w.uscc = uscc.str();
+  w.name = Trim(v.name);
+  if (w.name.empty()) return Missing("name");
+  w.region_code = Trim(v.region_code);
+  if (!IsSixDigits(w.region_code) || !RegionTable::Get().IsKnown(w.region_code)) {
+    return Error::Invalid("registry.bad-region", "地区代码不存在（GB/T 2260）",
+                          "no such region code (GB/T 2260)", "region_code: " + w.region_code);
+  }
+  w.address = Trim(v.address);
+  w.legal_rep = Trim(v.legal_rep);
+  w.legal_form = Trim(v.legal_form);
+  w.national_centre = v.national_centre;
+  const std::string domains = JoinBars(v.domains);
+
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Institution>(
+      conn.get(), [&](Connection& tx) -> Result<Institution> {
+        const TimePoint at = clock_.Now();
+        const std::string now = FormatInstant(at);
+        if (w.id != 0) {  // an existing one out of scope is not found, whatever the new values
+          ZJ_ASSIGN_OR_RETURN(std::optional<InstRef> ref, LoadInstRef(tx, w.id));
+          if (!ref || !CanSee(actor, *ref)) return InstitutionNotFound(w.id);
+          if (!CanEditInstitution(actor, *ref)) return Forbidden("institution " + Uint(w.id));
+        }
+        if (!actor.RegionInScope(w.region_code)) return Forbidden("region_code " + w.region_code);
+        ZJ_ASSIGN_OR_RETURN(
+            std::optional<Row> same_uscc,
+            tx.QueryOne("SELECT id FROM institutions WHERE uscc = ?", std::vector<Value>{w.uscc}));
+        if (same_uscc && same_uscc->Int(0) != w.id) return Duplicate("uscc " + w.uscc);
+        int64_t id = w.id;
+        bool changed = true;
+        if (id == 0) {
+          ZJ_ASSIGN_OR_RETURN(
+              std::vector<Row> rows,
+              tx.Query("INSERT INTO institutions (uscc, name, region_code, address, legal_rep, "
+                       "legal_form, national_centre, domains, created_at, updated_at) VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                       std::vector<Value>{w.uscc, w.name, w.region_code, w.address, w.legal_rep,
+                                          w.legal_form, int64_t{w.national_centre ? 1 : 0}, domains,
+                                          now, now}));
+          if (rows.empty()) return Error::Internal("registry.insert", "no id returned");
+          id = rows[0].Int(0);
+        } else {
+          const std::vector<Value> vals{w.uscc,
+                                        w.name,
+                                        w.region_code,
+                                        w.address,
+                                        w.legal_rep,
+                                        w.legal_form,
+                                        int64_t{w.national_centre ? 1 : 0},
+                                        domains};
+          std::vector<Value> params = vals;
+          params.emplace_back(now);
+          params.emplace_back(id);
+          params.insert(params.end(), vals.begin(), vals.end());
+          ZJ_ASSIGN_OR_RETURN(
+              int64_t n,
+              tx.Exec("UPDATE institutions SET uscc = ?, name = ?, region_code = ?, address = ?, "
+                      "legal_rep = ?, legal_form = ?, national_centre = ?, domains = ?, "
+                      "updated_at = ? WHERE id = ? AND (uscc IS DISTINCT FROM ? OR name IS "
+                      "DISTINCT FROM ? OR region_code IS DISTINCT FROM ? OR address IS DISTINCT "
+                      "FROM ? OR legal_rep IS DISTINCT FROM ? OR legal_form IS DISTINCT FROM ? "
+                      "OR national_centre IS DISTINCT FROM ? OR domains IS DISTINCT FROM ?)",
+                      params));
+          changed = n > 0;
+        }
+        audit::AuditEvent e;
+        e.action = "institution.save";
+        e.target_type = "institution";
+        e.target_id = Uint(id);
+        e.region_code = w.region_code;
+        e.institution_id = id;
+        e.detail["op"] = w.id == 0 ? "create" : "update";
+        e.detail["changed"] = changed;
+        e.detail["uscc"] = w.uscc;
+        e.detail["name"] = w.name;
+        if (uscc.suspect()) {
+          // A failed check character is allowed (pilot-era codes) but flagged for review.
+          e.detail["uscc_suspect"] = true;
+          boost::json::array warnings;
+          for (const UsccWarning& warning : uscc.checks().warnings)
+            warnings.push_back(boost::json::string(warning.code));
+          e.detail["uscc_warnings"] = std::move(warnings);
+        }
+        ZJ_TRY(audit::Append(tx, actor, ip, e, at));
+        ZJ_ASSIGN_OR_RETURN(std::optional<Institution> saved, ReadInstitution(tx, id));
+        if (!saved) return Error::Internal("registry.read-back", "institution " + Uint(id));
+        return std::move(*saved);
+      });
+}
+
+Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
+                                    const std::string& ip) {
+  if (!MayWriteRegistry(actor)) return Forbidden();
+  Person w;
+  w.id = v.id;
+  w.institution_id = v.institution_id;
+  if (w.institution_id <= 0) return Missing("institution_id");
+  w.name = Trim(v.name);
+  if (w.name.empty()) return Missing("name");
+  w.id_hash = Trim(v.id_hash);
+  if (w.id == 0 && w.id_hash.empty()) return Missing("id_hash");
+  if (!w.id_hash.empty() && !IsLowerHex64(w.id_hash)) {
+    return Error::Invalid(
+        "registry.bad-id-hash", "身份证号哈希应为64位小写十六进制（registry/identity.h）",
+        "id_hash must be 64 lowercase hex digits (registry/identity.h)", "id_hash");
+  }
+  w.title = Trim(v.title);
+  const std::string roles = JoinBars(v.roles);
+  w.signatory_fields = NormaliseFields(v.signatory_fields);
+  ZJ_TRY(CheckFields(w.signatory_fields));
+
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Person>(conn.get(), [&](Connection& tx) -> Result<Person> {
+    const TimePoint at = clock_.Now();
+    const std::string now = FormatInstant(at);
+    std::optional<Person> existing;
+    if (w.id != 0) {
+      ZJ_ASSIGN_OR_RETURN(existing, ReadPerson(tx, w.id));
+      if (!existing) return NotFound("registry.person-not-found", "person " + Uint(w.id));
+      Result<InstRef> old_inst = MemberInstitution(tx, actor, existing->institution_id);
+      if (!old_inst) {
+        if (old_inst.error().kind() == Error::Kind::kNotFound) {
+          return NotFound("registry.person-not-found", "person " + Uint(w.id));
+        }
+        return std::move(old_inst).error();
+      }
+      if (w.id_hash.empty()) w.id_hash = existing->id_hash;
+    }
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> same_key,
+                        tx.QueryOne("SELECT id FROM people WHERE institution_id = ? AND "
+                                    "id_hash = ?",
+                                    std::vector<Value>{w.institution_id, w.id_hash}));
+    if (same_key && same_key->Int(0) != w.id) {
+      return Duplicate("a person with this identity number at institution " +
+                       Uint(w.institution_id));
+    }
+    int64_t id = w.id;
+    bool changed = true;
+    if (id == 0) {
+      ZJ_ASSIGN_OR_RETURN(
+          std::vector<Row> rows,
+          tx.Query(
+              "INSERT INTO people (institution_id, name, id_hash, title, roles, created_at, "
+              "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              std::vector<Value>{w.institution_id, w.name, w.id_hash, w.title, roles, now, now}));
+      if (rows.empty()) return Error::Internal("registry.insert", "no id returned");
+      id = rows[0].Int(0);
+      ZJ_TRY(ReplaceFields(tx, id, w.signatory_fields));
+    } else {
+      const std::vector<Value> vals{w.institution_id, w.name, w.id_hash, w.title, roles};
+      std::vector<Value> params = vals;
+      params.emplace_back(now);
+      params.emplace_back(id);
+      params.insert(params.end(), vals.begin(), vals.end());
+      ZJ_ASSIGN_OR_RETURN(
+          int64_t n,
+          tx.Exec("UPDATE people SET institution_id = ?, name = ?, id_hash = ?, title = ?, "
+                  "roles = ?, updated_at = ? WHERE id = ? AND (institution_id IS DISTINCT FROM ? "
+                  "OR name IS DISTINCT FROM ? OR id_hash IS DISTINCT FROM ? OR title IS "
+                  "DISTINCT FROM ? OR roles IS DISTINCT FROM ?)",
+                  params));
+      changed = n > 0;
+      if (!SameFields(existing->signatory_fields, w.signatory_fields)) {
+        ZJ_TRY(ReplaceFields(tx, id, w.signatory_fields));
+        if (!changed) {
+          ZJ_TRY(tx.Exec("UPDATE people SET updated_at = ? WHERE id = ?",
+                         std::vector<Value>{now, id}));
+        }
+        changed = true;
+      }
+    }
+    audit::AuditEvent e;
+    e.action = "person.save";
+    e.target_type = "person";
+    e.target_id = Uint(id);
+    e.region_code = inst.region_code;
+    e.institution_id = inst.id;
+    e.detail["op"] = w.id == 0 ? "create" : "update";
+    e.detail["changed"] = changed;
+    e.detail["name"] = w.name;
+    e.detail["signatory_fields"] = static_cast<int64_t>(w.signatory_fields.size());
+    if (existing && existing->institution_id != w.institution_id) {
+      e.detail["moved_from_institution"] = existing->institution_id;
+    }
+    ZJ_TRY(audit::Append(tx, actor, ip, e, at));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Person> saved, ReadPerson(tx, id));
+    if (!saved) return Error::Internal("registry.read-back", "person " + Uint(id));
+    return std::move(*saved);
+  });
+}
+
+Result<void> Registry::DeletePerson(const Principal& actor, int64_t id, const std::string& ip) {
+  if (!MayWriteRegistry(actor)) return Forbidden();
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
+    ZJ_ASSIGN_OR_RETURN(std::optional<Person> existing, ReadPerson(tx, id));
+    if (!existing) return NotFound("registry.person-not-found", "person " + Uint(id));
+    Result<InstRef> inst = MemberInstitution(tx, actor, existing->institution_id);
+    if (!inst) {
+      if (inst.error().kind() == Error::Kind::kNotFound) {
+        return NotFound("registry.person-not-found", "person " + Uint(id));
+      }
+      return std::move(inst).error();
+    }
+    ZJ_TRY(tx.Exec("DELETE FROM signatory_fields WHERE person_id = ?", std::vector<Value>{id}));
+    ZJ_TRY(tx.Exec("DELETE FROM people WHERE id = ?", std::vector<Value>{id}));
+    audit::AuditEvent e;
+    e.action = "person.delete";
+    e.target_type = "person";
+    e.target_id = Uint(id);
+    e.region_code = inst->region_code;
+    e.institution_id = inst->id;
+    e.detail["name"] = existing->name;
+    ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
+    return Ok();
+  });
+}
+
+Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipment& v,
+                                          const std::string& ip) {
+  if (!MayWriteRegistry(actor)) return Forbidden();
+  Equipment w;
+  w.id = v.id;
+  w.institution_id = v.institution_id;
+  if (w.institution_id <= 0) return Missing("institution_id");
+  w.name = Trim(v.name);
+  if (w.name.empty()) return Missing("name");
+  w.model = Trim(v.model);
+  w.serial = Trim(v.serial);
+  w.calibration_due = TrimOpt(v.calibration_due);
+  ZJ_TRY(CheckDate(w.calibration_due, "calibration_due"));
+
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Equipment>(conn.get(), [&](Connection& tx) -> Result<Equipment> {
+    const TimePoint at = clock_.Now();
+    const std::string now = FormatInstant(at);
+    std::optional<Equipment> existing;
+    if (w.id != 0) {
+      ZJ_ASSIGN_OR_RETURN(existing, ReadEquipment(tx, w.id));
+      if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(w.id));
+      Result<InstRef> old_inst = MemberInstitution(tx, actor, existing->institution_id);
+      if (!old_inst) {
+        if (old_inst.error().kind() == Error::Kind::kNotFound) {
+          return NotFound("registry.equipment-not-found", "equipment " + Uint(w.id));
+        }
+        return std::move(old_inst).error();
+      }
+    }
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> same_key,
+                        tx.QueryOne("SELECT id FROM equipment WHERE institution_id = ? AND "
+                                    "name = ? AND serial = ?",
+                                    std::vector<Value>{w.institution_id, w.name, w.serial}));
+    if (same_key && same_key->Int(0) != w.id) {
+      return Duplicate("equipment " + w.name + " " + w.serial + " at institution " +
+                       Uint(w.institution_id));
+    }
+    int64_t id = w.id;
+    bool changed = true;
+    if (id == 0) {
+      ZJ_ASSIGN_OR_RETURN(
+          std::vector<Row> rows,
+          tx.Query("INSERT INTO equipment (institution_id, name, model, serial, calibration_due, "
+                   "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                   std::vector<Value>{w.institution_id, w.name, w.model, w.serial,
+                                      OptText(w.calibration_due), now, now}));
+      if (rows.empty()) return Error::Internal("registry.insert", "no id returned");
+      id = rows[0].Int(0);
+    } else {
+      const std::vector<Value> vals{w.institution_id, w.name, w.model, w.serial,
+                                    OptText(w.calibration_due)};
+      std::vector<Value> params = vals;
+      params.emplace_back(now);
+      params.emplace_back(id);
+      params.insert(params.end(), vals.begin(), vals.end());
+      ZJ_ASSIGN_OR_RETURN(
+          int64_t n,
+          tx.Exec("UPDATE equipment SET institution_id = ?, name = ?, model = ?, serial = ?, "
+                  "calibration_due = ?, updated_at = ? WHERE id = ? AND (institution_id IS "
+                  "DISTINCT FROM ? OR name IS DISTINCT FROM ? OR model IS DISTINCT FROM ? OR "
+                  "serial IS DISTINCT FROM ? OR calibration_due IS DISTINCT FROM ?)",
+                  params));
+      changed = n > 0;
+    }
+    audit::AuditEvent e;
+    e.action = "equipment.save";
+    e.target_type = "equipment";
+    e.target_id = Uint(id);
+    e.region_code = inst.region_code;
+    e.institution_id = inst.id;
+    e.detail["op"] = w.id == 0 ? "create" : "update";
+    e.detail["changed"] = changed;
+    e.detail["name"] = w.name;
+    e.detail["serial"] = w.serial;
+    if (existing && existing->institution_id != w.institution_id) {
+      e.detail["moved_from_institution"] = existing->institution_id;
+    }
+    ZJ_TRY(audit::Append(tx, actor, ip, e, at));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Equipment> saved, ReadEquipment(tx, id));
+    if (!saved) return Error::Internal("registry.read-back", "equipment " + Uint(id));
+    return std::move(*saved);
+  });
+}
+
+Result<void> Registry::DeleteEquipment(const Principal& actor, int64_t id, const std::string& ip) {
+  if (!MayWriteRegistry(actor)) return Forbidden();
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
+    ZJ_ASSIGN_OR_RETURN(std::optional<Equipment> existing, ReadEquipment(tx, id));
+    if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(id));
+    Result<InstRef> inst = MemberInstitution(tx, actor, existing->institution_id);
+    if (!inst) {
+      if (inst.error().kind() == Error::Kind::kNotFound) {
+        return NotFound("registry.equipment-not-found", "equipment " + Uint(id));
+      }
+      return std::move(inst).error();
+    }
+    ZJ_TRY(tx.Exec("DELETE FROM equipment WHERE id = ?", std::vector<Value>{id}));
+    audit::AuditEvent e;
+    e.action = "equipment.delete";
+    e.target_type = "equipment";
+    e.target_id = Uint(id);
+    e.region_code = inst->region_code;
+    e.institution_id = inst->id;
+    e.detail["name"] = existing->name;
+    e.detail["serial"] = existing->serial;
+    ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
+    return Ok();
+  });
+}
+
+}  // namespace zhijian::registry
