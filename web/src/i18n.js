@@ -13,7 +13,6 @@ const messages = {
     app: { name: '智检', fullName: '智检 Zhijian', subtitle: '检验检测机构智慧监管平台' },
     nav: {
       dashboard: '监管概览',
-      institutions: '检验检测机构',
       audit: '审计日志',
       users: '用户管理',
       apikeys: 'API 密钥',
@@ -73,14 +72,6 @@ const messages = {
       count: '数量',
       updatedAt: '更新于 {t}，每 30 秒自动刷新',
       noData: '暂无数据',
-    },
-    institutions: {
-      title: '检验检测机构',
-      searchPlaceholder: '机构名称或统一社会信用代码',
-      name: '机构名称',
-      uscc: '统一社会信用代码',
-      region: '所在地区',
-      address: '地址',
     },
     audit: {
       title: '审计日志',
@@ -239,7 +230,6 @@ const messages = {
     app: { name: 'Zhijian', fullName: '智检 Zhijian', subtitle: 'Smart supervision of testing & inspection' },
     nav: {
       dashboard: 'Dashboard',
-      institutions: 'Institutions',
       audit: 'Audit trail',
       users: 'Users',
       apikeys: 'API keys',
@@ -299,14 +289,6 @@ const messages = {
       count: 'Count',
       updatedAt: 'Updated {t}; refreshes every 30 s',
       noData: 'No data',
-    },
-    institutions: {
-      title: 'Institutions',
-      searchPlaceholder: 'Name or unified social credit code',
-      name: 'Name',
-      uscc: 'USCC',
-      region: 'Region',
-      address: 'Address',
     },
     audit: {
       title: 'Audit trail',

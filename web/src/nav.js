@@ -3,7 +3,6 @@ export const ALL = ['admin', 'regulator', 'institution', 'inspector']
 
 export const navItems = [
   { name: 'dashboard', path: '/', label: 'nav.dashboard', roles: ALL },
-  { name: 'institutions', path: '/institutions', label: 'nav.institutions', roles: ALL },
   { name: 'registry', path: '/registry', label: 'nav.registry', roles: ALL },
   { name: 'audit', path: '/audit', label: 'nav.audit', roles: ['admin', 'regulator'] },
   { name: 'users', path: '/users', label: 'nav.users', roles: ['admin'] },

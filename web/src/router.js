@@ -8,7 +8,6 @@ import { ALL, navItems } from './nav.js'
 
 const pages = {
   dashboard: () => import('./views/DashboardPage.vue'),
-  institutions: () => import('./views/InstitutionsPage.vue'),
   audit: () => import('./views/AuditPage.vue'),
   users: () => import('./views/UsersPage.vue'),
   apikeys: () => import('./views/ApiKeysPage.vue'),
@@ -41,6 +40,8 @@ export const router = createRouter({
           component: pages[item.name],
           meta: { roles: item.roles, label: item.label },
         })),
+        // The skeleton's institution list became the registry search (机构查询).
+        { path: 'institutions', redirect: '/registry' },
         {
           path: 'registry/institutions/:id',
           name: 'portrait',
