@@ -21,7 +21,7 @@ APT_PACKAGES=(
   # fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes
   clang-14 libclang-rt-14-dev
   # browser tests, HTTP load
-  chromium fonts-noto-cjk wrk curl ca-certificates sqlite3
+  chromium fonts-noto-cjk wrk curl ca-certificates sqlite3 jq
 )
 
 SUDO=""

@@ -1,7 +1,9 @@
 // End-to-end tests of the HTTP API on the real server (port 0), on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "tests/e2e/platform.h"
 #include "tests/support/pg_cluster.h"
@@ -42,10 +44,18 @@ TEST_P(ApiTest, HealthAndMetrics) {
   ASSERT_EQ(h.status, 200u);
   EXPECT_EQ(Json(h).at("database").as_string(), "ok");
   EXPECT_FALSE(h.Header("x-request-id").empty());
-  HttpResponse m = P().Get("/metrics");
-  ASSERT_EQ(m.status, 200u);
+  // A request is counted once its response has been written, which may be just after the client
+  // has read it: poll briefly for the count to appear.
+  HttpResponse m;
+  for (int i = 0; i < 100; ++i) {
+    m = P().Get("/metrics");
+    ASSERT_EQ(m.status, 200u);
+    if (m.body.find("route=\"healthz\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_NE(m.body.find("zhijian_http_requests_total{"), std::string::npos) << m.body;
-  EXPECT_NE(m.body.find("route=\"healthz\""), std::string::npos);
+  EXPECT_NE(m.body.find("route=\"healthz\",method=\"GET\",status=\"200\""), std::string::npos)
+      << m.body;
 }
 
 TEST_P(ApiTest, LoginSessionCookieMeAndLogout) {

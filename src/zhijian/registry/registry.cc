@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iterator>
 #include <map>
@@ -630,33 +631,370 @@ Result<Upserted> Registry::UpsertCertificate(Connection& tx, const Certificate& 
   return u;
 }
 
+namespace {
+
+// A capability row as stored: its business key and its other columns, normalised.
+struct CapabilityRow {
+  int64_t certificate_id = 0;
+  std::string category, object, item, parameter, standard_no;  // the key with certificate_id
+  int64_t institution_id = 0;
+  std::string standard_key, standard_name, limitation;
+  std::optional<std::string> approved_on, valid_from, valid_to;
+
+  bool SameValues(const CapabilityRow& o) const {
+    return institution_id == o.institution_id && standard_key == o.standard_key &&
+           standard_name == o.standard_name && limitation == o.limitation &&
+           approved_on == o.approved_on && valid_from == o.valid_from && valid_to == o.valid_to;
+  }
+  // The business key as one string (length-prefixed parts, so no two keys collide).
+  std::string Key() const {
+    std::string k = std::to_string(certificate_id);
+    for (const std::string* part : {&category, &object, &item, &parameter, &standard_no}) {
+      k += '|';
+      k += std::to_string(part->size());
+      k += ':';
+      k += *part;
+    }
+    return k;
+  }
+};
+
+// Validates and normalises `v` (institution_id already resolved).
+Result<CapabilityRow> NormaliseCapability(const Capability& v, int64_t institution_id) {
+  CapabilityRow r;
+  r.approved_on = TrimOpt(v.approved_on);
+  r.valid_from = TrimOpt(v.valid_from);
+  r.valid_to = TrimOpt(v.valid_to);
+  ZJ_TRY(CheckDate(r.approved_on, "approved_on"));
+  ZJ_TRY(CheckDate(r.valid_from, "valid_from"));
+  ZJ_TRY(CheckDate(r.valid_to, "valid_to"));
+  if (!r.valid_from) r.valid_from = r.approved_on;
+  std::tie(r.standard_no, r.standard_key) = CanonicalStandard(v.standard_no);
+  r.certificate_id = v.certificate_id;
+  r.category = Trim(v.category);
+  r.object = Trim(v.object);
+  r.item = Trim(v.item);
+  r.parameter = Trim(v.parameter);
+  r.institution_id = institution_id;
+  r.standard_name = Trim(v.standard_name);
+  r.limitation = Trim(v.limitation);
+  return r;
+}
+
+Result<int64_t> InstitutionOfCertificate(Connection& tx, int64_t certificate_id) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> cert,
+                      tx.QueryOne("SELECT institution_id FROM certificates WHERE id = ?",
+                                  std::vector<Value>{certificate_id}));
+  if (!cert) {
+    return NotFound("registry.certificate-not-found",
+                    "certificate " + std::to_string(certificate_id));
+  }
+  return cert->Int(0);
+}
+
+// Statement text of `rows` copies of "(" + `tuple` + ")" joined by commas.
+std::string Tuples(size_t rows, std::string_view tuple) {
+  std::string s;
+  s.reserve(rows * (tuple.size() + 3));
+  for (size_t i = 0; i < rows; ++i) {
+    if (i) s += ", ";
+    s += '(';
+    s += tuple;
+    s += ')';
+  }
+  return s;
+}
+
+// Statements of the batch upsert for `rows` rows, cached per size (batches mostly share one
+// size, so the SQLite adapter's statement cache reuses the text).
+const std::string& CapabilityBatchSql(int which, size_t rows) {
+  thread_local std::unordered_map<size_t, std::array<std::string, 3>> cache;
+  auto [it, fresh] = cache.try_emplace(rows);
+  if (fresh) {
+    // 0: stored rows of the given keys. VALUES columns are column1..column6 on both backends.
+    it->second[0] =
+        "SELECT c.id, c.certificate_id, c.category, c.object, c.item, c.parameter, "
+        "c.standard_no, c.institution_id, c.standard_key, c.standard_name, c.limitation, "
+        "c.approved_on, c.valid_from, c.valid_to FROM (VALUES " +
+        Tuples(rows, "CAST(? AS BIGINT), ?, ?, ?, ?, ?") +
+        ") AS k JOIN capabilities c ON c.certificate_id = k.column1 AND c.category = k.column2 "
+        "AND c.object = k.column3 AND c.item = k.column4 AND c.parameter = k.column5 AND "
+        "c.standard_no = k.column6";
+    // 1: new rows.
+    it->second[1] =
+        "INSERT INTO capabilities (certificate_id, category, object, item, parameter, "
+        "standard_no, institution_id, standard_key, standard_name, limitation, approved_on, "
+        "valid_from, valid_to, created_at, updated_at) VALUES " +
+        Tuples(rows, "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?") +
+        " ON CONFLICT (certificate_id, category, object, item, parameter, standard_no) DO "
+        "NOTHING";
+    // 2: the same, with the ids of the rows inserted (PostgreSQL; matched by key: RETURNING
+    // has no defined order).
+    it->second[2] = it->second[1] +
+                    " RETURNING id, certificate_id, category, object, item, parameter, "
+                    "standard_no";
+  }
+  return it->second[static_cast<size_t>(which)];
+}
+
+CapabilityRow CapabilityFromStored(const Row& r) {
+  CapabilityRow c;
+  c.certificate_id = r.Int(1);
+  c.category = r.Text(2);
+  c.object = r.Text(3);
+  c.item = r.Text(4);
+  c.parameter = r.Text(5);
+  c.standard_no = r.Text(6);
+  c.institution_id = r.Int(7);
+  c.standard_key = r.Text(8);
+  c.standard_name = r.Text(9);
+  c.limitation = r.Text(10);
+  c.approved_on = r.OptText(11);
+  c.valid_from = r.OptText(12);
+  c.valid_to = r.OptText(13);
+  return c;
+}
+
+void AppendKey(std::vector<Value>& p, const CapabilityRow& c) {
+  p.emplace_back(c.certificate_id);
+  p.emplace_back(c.category);
+  p.emplace_back(c.object);
+  p.emplace_back(c.item);
+  p.emplace_back(c.parameter);
+  p.emplace_back(c.standard_no);
+}
+void AppendValues(std::vector<Value>& p, const CapabilityRow& c) {
+  p.emplace_back(c.institution_id);
+  p.emplace_back(c.standard_key);
+  p.emplace_back(c.standard_name);
+  p.emplace_back(c.limitation);
+  p.emplace_back(OptText(c.approved_on));
+  p.emplace_back(OptText(c.valid_from));
+  p.emplace_back(OptText(c.valid_to));
+}
+
+// Rows per statement: 15 parameters per inserted row stay far below SQLite's 32,766.
+constexpr size_t kBatchRows = 1000;
+
+}  // namespace
+
 Result<Upserted> Registry::UpsertCapability(Connection& tx, const Capability& v) {
   if (v.certificate_id <= 0) return Missing("certificate_id");
   int64_t institution_id = v.institution_id;
   if (institution_id <= 0) {
-    ZJ_ASSIGN_OR_RETURN(std::optional<Row> cert,
-                        tx.QueryOne("SELECT institution_id FROM certificates WHERE id = ?",
-                                    std::vector<Value>{v.certificate_id}));
-    if (!cert) {
-      return NotFound("registry.certificate-not-found",
-                      "certificate " + std::to_string(v.certificate_id));
-    }
-    institution_id = cert->Int(0);
+    ZJ_ASSIGN_OR_RETURN(institution_id, InstitutionOfCertificate(tx, v.certificate_id));
   }
-  std::optional<Date> approved_on = TrimOpt(v.approved_on);
-  std::optional<Date> valid_from = TrimOpt(v.valid_from);
-  std::optional<Date> valid_to = TrimOpt(v.valid_to);
-  ZJ_TRY(CheckDate(approved_on, "approved_on"));
-  ZJ_TRY(CheckDate(valid_from, "valid_from"));
-  ZJ_TRY(CheckDate(valid_to, "valid_to"));
-  if (!valid_from) valid_from = approved_on;
-  auto [standard_no, standard_key] = CanonicalStandard(v.standard_no);
-  std::vector<Value> keys{v.certificate_id, Trim(v.category),  Trim(v.object),
-                          Trim(v.item),     Trim(v.parameter), std::move(standard_no)};
-  std::vector<Value> vals{institution_id,     std::move(standard_key), Trim(v.standard_name),
-                          Trim(v.limitation), OptText(approved_on),    OptText(valid_from),
-                          OptText(valid_to)};
+  ZJ_ASSIGN_OR_RETURN(CapabilityRow c, NormaliseCapability(v, institution_id));
+  std::vector<Value> keys;
+  keys.reserve(6);
+  AppendKey(keys, c);
+  std::vector<Value> vals;
+  vals.reserve(7);
+  AppendValues(vals, c);
   return RunUpsert(tx, CapabilitySql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+}
+
+Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
+    Connection& tx, std::span<const Capability> rows) {
+  const bool pg = tx.backend() == store::Backend::kPostgres;
+  const std::string now = NowText(clock_.Now());
+  std::vector<Result<Upserted>> out;
+  out.reserve(rows.size());
+
+  // One state per distinct key. `row` holds the first occurrence's values (what the INSERT
+  // writes), then the values the rows seen so far leave behind.
+  struct State {
+    CapabilityRow row;
+    std::optional<CapabilityRow> stored;  // the row as stored before the batch
+    int64_t id = 0;                       // 0: not known yet
+    int64_t fresh_above = -1;             // SQLite: ids above this were inserted by the batch
+    bool dirty = false;                   // the stored row must be updated
+  };
+  std::vector<State> states;
+  std::unordered_map<std::string, size_t> state_of;  // key -> index in states
+  struct Later {                                     // a repeated key
+    size_t state;
+    CapabilityRow row;
+  };
+  std::vector<std::pair<size_t, size_t>> first_of;      // (index in rows, state)
+  std::vector<std::pair<size_t, Later>> later;          // (index in rows, the repeat)
+  std::vector<std::pair<size_t, bool>> order;           // (index in first_of or later, is later)
+  std::unordered_map<int64_t, int64_t> institution_of;  // certificate -> institution
+
+  // 1. Validate and normalise.
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Capability& v = rows[i];
+    out.emplace_back(Upserted{});
+    if (v.certificate_id <= 0) {
+      out[i] = Missing("certificate_id");
+      continue;
+    }
+    int64_t institution_id = v.institution_id;
+    if (institution_id <= 0) {
+      auto it = institution_of.find(v.certificate_id);
+      if (it == institution_of.end()) {
+        Result<int64_t> inst = InstitutionOfCertificate(tx, v.certificate_id);
+        if (!inst && inst.error().kind() != Error::Kind::kNotFound) return inst.error();
+        it = institution_of.emplace(v.certificate_id, inst ? *inst : 0).first;
+      }
+      if (it->second == 0) {
+        out[i] = NotFound("registry.certificate-not-found",
+                          "certificate " + std::to_string(v.certificate_id));
+        continue;
+      }
+      institution_id = it->second;
+    }
+    Result<CapabilityRow> c = NormaliseCapability(v, institution_id);
+    if (!c) {
+      out[i] = c.error();
+      continue;
+    }
+    auto [it, fresh] = state_of.try_emplace(c->Key(), states.size());
+    if (fresh) {
+      order.emplace_back(first_of.size(), false);
+      first_of.emplace_back(i, states.size());
+      states.push_back(State{std::move(*c), std::nullopt, 0, -1, false});
+    } else {
+      order.emplace_back(later.size(), true);
+      later.emplace_back(i, Later{it->second, std::move(*c)});
+    }
+  }
+
+  // Reads the stored rows of the states `which` (by key), chunked.
+  std::vector<Value> params;
+  auto look_up = [&](const std::vector<size_t>& which) -> Result<void> {
+    for (size_t from = 0; from < which.size(); from += kBatchRows) {
+      const size_t n = std::min(kBatchRows, which.size() - from);
+      params.clear();
+      params.reserve(n * 6);
+      for (size_t j = from; j < from + n; ++j) AppendKey(params, states[which[j]].row);
+      ZJ_ASSIGN_OR_RETURN(std::vector<Row> found, tx.Query(CapabilityBatchSql(0, n), params));
+      for (const Row& r : found) {
+        CapabilityRow stored = CapabilityFromStored(r);
+        auto it = state_of.find(stored.Key());
+        if (it == state_of.end()) continue;  // cannot happen: the join matched one of our keys
+        State& s = states[it->second];
+        s.id = r.Int(0);
+        if (pg || s.id <= s.fresh_above) s.stored = std::move(stored);
+      }
+    }
+    return Ok();
+  };
+
+  // 2. When the first key is stored already (a re-import, probably), the stored rows of all
+  // keys first, so that the INSERT below only gets the new ones. A fresh import skips this.
+  if (!states.empty()) {
+    std::vector<Value> key;
+    AppendKey(key, states[0].row);
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> probe, tx.QueryOne(CapabilitySql().select, key));
+    if (probe) {
+      std::vector<size_t> all(states.size());
+      for (size_t j = 0; j < all.size(); ++j) all[j] = j;
+      for (State& s : states) s.fresh_above = INT64_MAX;
+      ZJ_TRY(look_up(all));
+    }
+  }
+
+  // 3. Insert the other keys with their first values; a key stored meanwhile is left alone (DO
+  // NOTHING). A fresh import ends here: one statement per kBatchRows rows.
+  std::vector<size_t> pending, unknown;  // states to insert; whose id the INSERT did not tell
+  for (size_t j = 0; j < states.size(); ++j) {
+    if (states[j].id == 0) pending.push_back(j);
+  }
+  for (size_t from = 0; from < pending.size(); from += kBatchRows) {
+    const size_t n = std::min(kBatchRows, pending.size() - from);
+    params.clear();
+    params.reserve(n * 15);
+    for (size_t j = from; j < from + n; ++j) {
+      const CapabilityRow& c = states[pending[j]].row;
+      AppendKey(params, c);
+      AppendValues(params, c);
+      params.emplace_back(now);
+      params.emplace_back(now);
+    }
+    if (pg) {
+      ZJ_ASSIGN_OR_RETURN(std::vector<Row> ids, tx.Query(CapabilityBatchSql(2, n), params));
+      for (const Row& r : ids) {
+        CapabilityRow k;
+        k.certificate_id = r.Int(1);
+        k.category = r.Text(2);
+        k.object = r.Text(3);
+        k.item = r.Text(4);
+        k.parameter = r.Text(5);
+        k.standard_no = r.Text(6);
+        auto it = state_of.find(k.Key());
+        if (it != state_of.end()) states[it->second].id = r.Int(0);
+      }
+      for (size_t j = from; j < from + n; ++j) {
+        if (states[pending[j]].id == 0) unknown.push_back(pending[j]);
+      }
+      continue;
+    }
+    // SQLite, without RETURNING (which would keep a statement journal): the rows one INSERT
+    // writes get consecutive rowids in VALUES order, ending at last_insert_rowid()
+    // (AUTOINCREMENT: above every earlier id; the write transaction holds the lock).
+    ZJ_ASSIGN_OR_RETURN(int64_t inserted, tx.Exec(CapabilityBatchSql(1, n), params));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> last, tx.QueryOne("SELECT last_insert_rowid()"));
+    if (!last) return Error::Internal("registry.upsert", "no last_insert_rowid");
+    if (inserted == static_cast<int64_t>(n)) {
+      const int64_t first = last->Int(0) - static_cast<int64_t>(n) + 1;
+      for (size_t j = 0; j < n; ++j) {
+        states[pending[from + j]].id = first + static_cast<int64_t>(j);
+      }
+      continue;
+    }
+    // Some keys were stored already: the look-up below tells which, by id.
+    const int64_t fresh_above = inserted > 0 ? last->Int(0) - inserted : INT64_MAX;
+    for (size_t j = from; j < from + n; ++j) {
+      states[pending[j]].fresh_above = fresh_above;
+      unknown.push_back(pending[j]);
+    }
+  }
+
+  // 4. The rows of the keys the INSERT did not resolve: stored before, or (SQLite) inserted
+  // just now.
+  ZJ_TRY(look_up(unknown));
+
+  // 5. Outcomes in input order, each against the state the earlier rows left.
+  for (const auto& [index, is_later] : order) {
+    if (!is_later) {
+      const auto [i, si] = first_of[index];
+      State& s = states[si];
+      if (s.id <= 0) {
+        return Error::Internal("registry.upsert", "capability neither inserted nor found");
+      }
+      Outcome outcome = Outcome::kInserted;
+      if (s.stored) {
+        outcome = s.stored->SameValues(s.row) ? Outcome::kUnchanged : Outcome::kUpdated;
+        s.dirty = outcome == Outcome::kUpdated;
+      }
+      out[i] = Upserted{s.id, outcome};
+    } else {
+      auto& [i, repeat] = later[index];
+      State& s = states[repeat.state];
+      if (s.row.SameValues(repeat.row)) {
+        out[i] = Upserted{s.id, Outcome::kUnchanged};
+      } else {
+        out[i] = Upserted{s.id, Outcome::kUpdated};
+        s.row = std::move(repeat.row);
+        s.dirty = true;
+      }
+    }
+  }
+
+  // 6. Write the changed values (rare in a re-import), by id.
+  static const std::string kUpdate =
+      "UPDATE capabilities SET institution_id = ?, standard_key = ?, standard_name = ?, "
+      "limitation = ?, approved_on = ?, valid_from = ?, valid_to = ?, updated_at = ? WHERE id = ?";
+  for (const State& s : states) {
+    if (!s.dirty) continue;
+    params.clear();
+    AppendValues(params, s.row);
+    params.emplace_back(now);
+    params.emplace_back(s.id);
+    ZJ_TRY(tx.Exec(kUpdate, params));
+  }
+  return out;
 }
 
 Result<Upserted> Registry::UpsertPerson(Connection& tx, const Person& v) {

@@ -40,6 +40,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,19 @@ class Registry {
   Result<Upserted> UpsertStandard(store::Connection& tx, const Standard& v);
   Result<Upserted> UpsertCreditFlag(store::Connection& tx, const CreditFlag& v);
   Result<Upserted> UpsertPenalty(store::Connection& tx, const Penalty& v);
+
+  // Batch form of UpsertCapability for bulk loads: one result per input, in order, exactly as
+  // if UpsertCapability had been called on each in turn (a key repeated within the batch
+  // compares against its earlier occurrence; a row's own validation error, e.g.
+  // "registry.bad-date", is its result and does not stop the others). A few statements per
+  // batch instead of two or three per row: a multi-row INSERT ... ON CONFLICT DO NOTHING of
+  // the new keys, a query fetching the stored rows of the other keys by key (run first when
+  // the batch's first key is stored already, as in a re-import), and one UPDATE per changed
+  // row. The outer error is a store error, after which the transaction must be rolled back.
+  // Any batch size; statements are split at 1,000 rows (parameter limits); a few hundred to a
+  // few thousand rows per call is the efficient range.
+  Result<std::vector<Result<Upserted>>> UpsertCapabilities(store::Connection& tx,
+                                                           std::span<const Capability> rows);
 
   // Business-key look-ups for loaders (no scope: loaders run as admin/CLI).
   Result<std::optional<int64_t>> InstitutionIdByUscc(store::Connection& conn,

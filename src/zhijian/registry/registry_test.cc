@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -575,6 +576,166 @@ TEST_P(RegistryTest, ReimportInOneTransactionIsAllUnchanged) {
   EXPECT_EQ(after, before);
   EXPECT_EQ(CountOf("capabilities"), 100);
   EXPECT_EQ(CountOf("certificate_status_history"), 5);
+}
+
+// The batch upsert gives, row by row, what the per-row upsert gives for the same sequence:
+// certificate A takes the per-row path, certificate B the batch path, with the same rows.
+TEST_P(RegistryTest, CapabilityBatchMatchesPerRowUpserts) {
+  Seed();
+  Certificate ca, cb;
+  ca.institution_id = a_;
+  ca.number = "231501050123";
+  cb.institution_id = b_;
+  cb.number = "231501050124";
+  const int64_t cert_a = Up(&Registry::UpsertCertificate, ca).id;
+  const int64_t cert_b = Up(&Registry::UpsertCertificate, cb).id;
+
+  // The item as stored: the test's padded spelling without its spaces.
+  auto Plain = [](std::string item) {
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    const std::string ideographic_space = "\u3000";
+    if (item.ends_with(ideographic_space)) item.resize(item.size() - ideographic_space.size());
+    return item;
+  };
+  auto cap = [](int k) {
+    Capability v;
+    v.category = "食品";
+    v.object = "粮食";
+    v.item = "项目" + std::to_string(k);
+    v.standard_no = "GB 5009." + std::to_string(k + 1) + "-2016";
+    v.standard_name = "标准" + std::to_string(k);
+    v.approved_on = "2024-05-01";
+    return v;
+  };
+  // Runs `rows` on certificate A one by one and on certificate B as one batch; returns the
+  // outcomes (or error codes) of both, which must agree.
+  auto run = [&](std::vector<Capability> rows) {
+    std::vector<std::string> per_row, batch;
+    auto describe = [](const Result<Upserted>& u) {
+      if (!u) return u.error().code();
+      return std::string(u->outcome == Outcome::kInserted  ? "inserted"
+                         : u->outcome == Outcome::kUpdated ? "updated"
+                                                           : "unchanged");
+    };
+    auto conn = db_->Acquire();
+    Result<void> r =
+        store::WithTransaction(conn->get(), [&](store::Connection& tx) -> Result<void> {
+          for (Capability v : rows) {
+            if (v.certificate_id == 0) v.certificate_id = cert_a;
+            Result<Upserted> u = registry_->UpsertCapability(tx, v);
+            if (u || u.error().kind() == Error::Kind::kInvalidArgument) {
+              per_row.push_back(describe(u));
+            } else {
+              per_row.push_back(u.error().code());
+            }
+          }
+          std::vector<Capability> b = rows;
+          for (Capability& v : b) {
+            if (v.certificate_id == 0) v.certificate_id = cert_b;
+          }
+          ZJ_ASSIGN_OR_RETURN(auto results, registry_->UpsertCapabilities(tx, b));
+          EXPECT_EQ(results.size(), b.size());
+          for (size_t i = 0; i < results.size(); ++i) {
+            batch.push_back(describe(results[i]));
+            if (!results[i]) continue;
+            // The id is the stored row of that key.
+            ZJ_ASSIGN_OR_RETURN(
+                auto id, tx.QueryOne("SELECT id FROM capabilities WHERE certificate_id = ? AND "
+                                     "item = ?",
+                                     std::vector<Value>{b[i].certificate_id, Plain(b[i].item)}));
+            EXPECT_TRUE(id);
+            if (id) {
+              EXPECT_EQ(results[i]->id, id->Int(0)) << i;
+            }
+          }
+          return Ok();
+        });
+    EXPECT_TRUE(r) << r.error().ToString();
+    EXPECT_EQ(batch, per_row);
+    return batch;
+  };
+  // Everything the two certificates hold, without ids and certificates.
+  auto contents = [&](int64_t cert) {
+    std::vector<std::string> out;
+    for (const Row& r : Rows("SELECT category, object, item, parameter, standard_no, "
+                             "institution_id, standard_key, standard_name, limitation, "
+                             "approved_on, valid_from, valid_to, created_at, updated_at FROM "
+                             "capabilities WHERE certificate_id = ? ORDER BY item, standard_no",
+                             {cert})) {
+      std::string line;
+      for (size_t i = 0; i < r.size(); ++i) {
+        // The institution differs by construction (A vs B): compare it as "the certificate's".
+        if (i == 5) {
+          line += r.Int(i) == (cert == cert_a ? a_ : b_) ? "own" : "other";
+        } else {
+          line += r.IsNull(i) ? "NULL" : r.Text(i);
+        }
+        line += '|';
+      }
+      out.push_back(line);
+    }
+    return out;
+  };
+
+  std::vector<Capability> first;
+  for (int k = 0; k < 5; ++k) first.push_back(cap(k));
+  first[4].institution_id = 0;  // derived from the certificate
+  EXPECT_EQ(run(first), std::vector<std::string>(5, "inserted"));
+
+  Tick();
+  std::vector<Capability> second;
+  second.push_back(cap(0));  // unchanged
+  Capability changed = cap(1);
+  changed.limitation = "只做仪器法";
+  second.push_back(changed);  // updated
+  second.push_back(cap(5));   // inserted
+  second.push_back(cap(5));   // the same key again, same values: unchanged
+  second.push_back(cap(6));   // inserted
+  Capability changed6 = cap(6);
+  changed6.valid_to = "2029-12-31";
+  second.push_back(changed6);  // the same key again, other values: updated
+  Capability spaced = cap(2);
+  spaced.item = "  " + spaced.item + "\u3000";
+  spaced.standard_no = "GB5009.3—2016";  // the canonical key of cap(2)
+  second.push_back(spaced);              // unchanged
+  second.push_back(cap(1));              // back to the first values: updated
+  Capability bad = cap(7);
+  bad.approved_on = "2024-13-01";
+  second.push_back(bad);  // its own error
+  Capability orphan = cap(8);
+  orphan.certificate_id = cert_b + 1000;
+  second.push_back(orphan);  // no such certificate
+  second.push_back(cap(3));  // unchanged
+  const std::vector<std::string> expected{
+      "unchanged", "updated",   "inserted", "unchanged",         "inserted",
+      "updated",   "unchanged", "updated",  "registry.bad-date", "registry.certificate-not-found",
+      "unchanged"};
+  // The orphan has no institution: give both paths the same reason to look the certificate up.
+  second[9].institution_id = 0;
+  EXPECT_EQ(run(second), expected);
+  EXPECT_EQ(contents(cert_a), contents(cert_b));
+  EXPECT_EQ(contents(cert_b).size(), 7u);
+
+  // A batch whose first key is new and the others stored (the INSERT comes first).
+  Tick();
+  Capability changed0 = cap(0);
+  changed0.standard_name = "新名称";
+  EXPECT_EQ(
+      run({cap(9), cap(0), changed0, cap(9), cap(3)}),
+      (std::vector<std::string>{"inserted", "unchanged", "updated", "unchanged", "unchanged"}));
+  EXPECT_EQ(contents(cert_a), contents(cert_b));
+
+  // A batch beyond one statement's rows; then the same again: all unchanged, nothing written.
+  std::vector<Capability> many;
+  for (int k = 0; k < 1200; ++k) many.push_back(cap(100 + k));
+  auto again = run(many);
+  EXPECT_EQ(std::count(again.begin(), again.end(), "inserted"), 1200);
+  Tick();
+  const std::string stamp = Rows("SELECT MAX(updated_at) FROM capabilities")[0].Text(0);
+  again = run(many);
+  EXPECT_EQ(std::count(again.begin(), again.end(), "unchanged"), 1200);
+  EXPECT_EQ(Rows("SELECT MAX(updated_at) FROM capabilities")[0].Text(0), stamp);
+  EXPECT_EQ(contents(cert_a), contents(cert_b));
 }
 
 // ---------------------------------------------------------------- scoped reads

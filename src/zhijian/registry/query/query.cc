@@ -103,13 +103,8 @@ Result<void> MatchCapability(store::Backend b, const std::string& k, const Capab
     }
   }
   if (!m.standard_name.empty()) {
-    // The standard_key condition is implied by the standard_no one; it lets the planner seek
-    // (institution_id, standard_key) for each matching key instead of walking every row.
-    *sql += " AND " + k + ".standard_key IN (SELECT s.number_key FROM standards s WHERE " +
-            Contains(b, "s.name") + ") AND " + k +
-            ".standard_no IN (SELECT s.number FROM standards s WHERE " + Contains(b, "s.name") +
-            ")";
-    params->emplace_back(m.standard_name);
+    *sql += " AND " + k + ".standard_no IN (SELECT s.number FROM standards s WHERE " +
+            Contains(b, "s.name") + ")";
     params->emplace_back(m.standard_name);
   }
   if (m.as_of) {
@@ -301,7 +296,15 @@ Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Princi
     wp.emplace_back(int64_t{*q.national_centre ? 1 : 0});
   }
   if (!q.capability.empty()) {
-    where += " AND EXISTS (SELECT 1 FROM capabilities k WHERE k.institution_id = i.id";
+    // By standard name alone, a name can match dozens of standards: the institutions are then
+    // collected from the rows citing them (index on standard_no and institution_id), not probed
+    // one by one for each standard. Otherwise one probe per institution on (institution_id,
+    // item / standard_key) is the cheaper plan.
+    const CapabilityMatch& m = q.capability;
+    const bool by_rows =
+        !m.standard_name.empty() && m.item.empty() && m.parameter.empty() && m.standard_no.empty();
+    where += by_rows ? " AND i.id IN (SELECT k.institution_id FROM capabilities k WHERE 1=1"
+                     : " AND EXISTS (SELECT 1 FROM capabilities k WHERE k.institution_id = i.id";
     ZJ_TRY(MatchCapability(b, "k", q.capability, &where, &wp));
     where += ")";
   }
@@ -538,36 +541,51 @@ Result<AbolishedPage> InstitutionsListingAbolished(store::Connection& conn, cons
   if (q.page_size < 1 || q.page_size > 500) {
     return BadQuery("limit", "每页条数应为 1–500", "page size must be 1-500");
   }
-  std::string sql =
-      "SELECT i.id, i.name, i.uscc, i.region_code, k.standard_no, COUNT(*) FROM capabilities k "
-      "JOIN institutions i ON i.id = k.institution_id WHERE k.standard_no IN (SELECT s.number "
-      "FROM standards s WHERE s.status = 'abolished' AND (s.abolished_on IS NULL OR "
-      "s.abolished_on <= ?) UNION SELECT r.replaced FROM standard_replacements r WHERE NOT EXISTS "
-      "(SELECT 1 FROM standards s2 WHERE s2.number = r.replacement AND s2.effective_on > ?)) AND ";
-  std::vector<Value> params{q.as_of, q.as_of};
-  CapabilityOn("k", q.as_of, &sql, &params);
-  sql += " AND i.id > ?";
-  params.emplace_back(q.after_id);
+  // The capability rows that count: in scope on the date, citing a standard abolished or
+  // replaced then, of an institution in the region and the viewer's scope.
+  std::string cond =
+      " FROM capabilities k JOIN institutions i ON i.id = k.institution_id WHERE k.standard_no IN "
+      "(SELECT s.number FROM standards s WHERE s.status = 'abolished' AND (s.abolished_on IS NULL "
+      "OR s.abolished_on <= ?) UNION SELECT r.replaced FROM standard_replacements r WHERE NOT "
+      "EXISTS (SELECT 1 FROM standards s2 WHERE s2.number = r.replacement AND s2.effective_on > "
+      "?)) AND ";
+  std::vector<Value> cp{q.as_of, q.as_of};
+  CapabilityOn("k", q.as_of, &cond, &cp);
   ZJ_ASSIGN_OR_RETURN(std::string prefix, RegionPrefix(q.region_prefix));
   if (!prefix.empty()) {
-    sql += " AND i.region_code LIKE ?";
-    params.emplace_back(prefix + "%");
+    cond += " AND i.region_code LIKE ?";
+    cp.emplace_back(prefix + "%");
   }
-  store::AppendScope(scope, &sql, &params);
-  const std::string coll = ByteOrder(conn.backend());
-  sql +=
-      " GROUP BY i.id, i.name, i.uscc, i.region_code, k.standard_no ORDER BY i.id, "
-      "k.standard_no" +
-      coll;
-  ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+  store::AppendScope(scope, &cond, &cp);
+  // 1. The page's institutions (one more tells whether another page follows), so that step 2
+  // groups only their rows instead of every listing institution's.
+  std::vector<Value> p1 = cp;
+  p1.emplace_back(q.after_id);
+  p1.emplace_back(int64_t{q.page_size + 1});
+  ZJ_ASSIGN_OR_RETURN(auto ids, conn.Query("SELECT DISTINCT k.institution_id" + cond +
+                                               " AND k.institution_id > ? ORDER BY "
+                                               "k.institution_id LIMIT ?",
+                                           p1));
   AbolishedPage page;
+  if (ids.empty()) return page;
+  const size_t n = std::min(ids.size(), static_cast<size_t>(q.page_size));
+  const int64_t last = ids[n - 1].Int(0);
+  if (ids.size() > n) page.next_after_id = last;
+  // 2. Their cited numbers and row counts.
+  std::vector<Value> p2 = cp;
+  p2.emplace_back(q.after_id);
+  p2.emplace_back(last);
+  const std::string coll = ByteOrder(conn.backend());
+  ZJ_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.Query("SELECT i.id, i.name, i.uscc, i.region_code, k.standard_no, COUNT(*)" + cond +
+                     " AND k.institution_id > ? AND k.institution_id <= ? GROUP BY i.id, i.name, "
+                     "i.uscc, i.region_code, k.standard_no ORDER BY i.id, k.standard_no" +
+                     coll,
+                 p2));
   for (const auto& row : rows) {
     const int64_t id = row.Int(0);
     if (page.items.empty() || page.items.back().institution_id != id) {
-      if (page.items.size() == static_cast<size_t>(q.page_size)) {
-        page.next_after_id = page.items.back().institution_id;
-        break;
-      }
       AbolishedListing l;
       l.institution_id = id;
       l.name = row.Text(1);

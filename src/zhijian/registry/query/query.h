@@ -2,11 +2,11 @@
 // capability ↔ standard cross-search, the institution portrait, and the public lookup.
 //
 // Purpose: read-only SQL over the registry schema (store/migrations/0003_registry.sql, indexes
-// in 0004_registry_query.sql), portable across SQLite and PostgreSQL. Every function that takes
-// a `viewer` restricts its rows through store::ScopeFor (admin: all; regulator/inspector: their
-// region subtree; institution: their own institution); the public role is refused
-// (kPermissionDenied "auth.forbidden") except by `PublicLookup`, which returns public fields only.
-// A record outside the scope is kNotFound, like a missing one.
+// in 0004_registry_query.sql and 0005_query_speed.sql), portable across SQLite and PostgreSQL.
+// Every function that takes a `viewer` restricts its rows through store::ScopeFor (admin: all;
+// regulator/inspector: their region subtree; institution: their own institution); the public role
+// is refused (kPermissionDenied "auth.forbidden") except by `PublicLookup`, which returns public
+// fields only. A record outside the scope is kNotFound, like a missing one.
 //
 // Semantics (the brute-force evaluation in query_test.cc implements the same definitions):
 //   - Dates are "YYYY-MM-DD" text; NULL bounds are open.
