@@ -1,37 +1,13 @@
 #include "zhijian/registry/model.h"
 
+#include <algorithm>
 #include <array>
+#include <set>
 #include <string_view>
 #include <utility>
 
 namespace zhijian::registry {
 namespace {
-
-// Removes ASCII whitespace and the ideographic space (U+3000) at both ends.
-std::string_view TrimTerm(std::string_view s) {
-  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  for (;;) {
-    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                       s.front() == '\n' || s.front() == '\f' || s.front() == '\v')) {
-      s.remove_prefix(1);
-    } else if (s.starts_with(kIdeographicSpace)) {
-      s.remove_prefix(kIdeographicSpace.size());
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
-                       s.back() == '\n' || s.back() == '\f' || s.back() == '\v')) {
-      s.remove_suffix(1);
-    } else if (s.ends_with(kIdeographicSpace)) {
-      s.remove_suffix(kIdeographicSpace.size());
-    } else {
-      break;
-    }
-  }
-  return s;
-}
 
 // ASCII case-insensitive equality (the Chinese terms compare byte for byte).
 bool EqualsFolded(std::string_view a, std::string_view b) {
@@ -48,7 +24,7 @@ bool EqualsFolded(std::string_view a, std::string_view b) {
 template <typename E, size_t N>
 std::optional<E> Lookup(std::string_view text,
                         const std::array<std::pair<std::string_view, E>, N>& terms) {
-  const std::string_view t = TrimTerm(text);
+  const std::string_view t = TrimText(text);
   for (const auto& [term, value] : terms) {
     if (EqualsFolded(t, term)) return value;
   }
@@ -136,6 +112,56 @@ std::optional<CreditKind> ParseCreditKind(std::string_view text) {
       {"经营异常", CreditKind::kAbnormalOperation},
   }};
   return Lookup(text, kTerms);
+}
+
+std::string_view TrimText(std::string_view s) {
+  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  for (;;) {
+    if (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
+                       s.front() == '\n' || s.front() == '\f' || s.front() == '\v')) {
+      s.remove_prefix(1);
+    } else if (s.starts_with(kIdeographicSpace)) {
+      s.remove_prefix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  for (;;) {
+    if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' ||
+                       s.back() == '\n' || s.back() == '\f' || s.back() == '\v')) {
+      s.remove_suffix(1);
+    } else if (s.ends_with(kIdeographicSpace)) {
+      s.remove_suffix(kIdeographicSpace.size());
+    } else {
+      break;
+    }
+  }
+  return s;
+}
+
+std::string EncodeBarList(const std::vector<std::string>& items) {
+  std::set<std::string> set;
+  for (const std::string& item : items) {
+    std::string t(TrimText(item));
+    t.erase(std::remove(t.begin(), t.end(), '|'), t.end());
+    if (!t.empty()) set.insert(std::move(t));
+  }
+  if (set.empty()) return "";
+  std::string out = "|";
+  for (const std::string& s : set) out += s + "|";
+  return out;
+}
+
+std::vector<std::string> DecodeBarList(std::string_view stored) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= stored.size()) {
+    size_t end = stored.find('|', start);
+    if (end == std::string_view::npos) end = stored.size();
+    if (end > start) out.emplace_back(stored.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace zhijian::registry

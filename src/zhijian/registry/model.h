@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zhijian::registry {
@@ -139,5 +140,15 @@ struct Penalty {
   std::string legal_basis;
   std::optional<double> amount_yuan;
 };
+
+// `s` without ASCII whitespace and the ideographic space (U+3000) at both ends.
+std::string_view TrimText(std::string_view s);
+
+// The stored form of multi-valued columns (institutions.domains, people.roles): "|a|b|" —
+// items trimmed, '|' removed from them, empty ones dropped, sorted and deduplicated (so order
+// never counts as a change); "" for none. The bars at both ends let SQL match a whole item with
+// LIKE '%|食品|%'.
+std::string EncodeBarList(const std::vector<std::string>& items);
+std::vector<std::string> DecodeBarList(std::string_view stored);
 
 }  // namespace zhijian::registry

@@ -30,33 +30,7 @@ using store::Value;
 
 // ---------------------------------------------------------------- text and dates
 
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-// ASCII whitespace and the ideographic space (U+3000) removed at both ends.
-std::string Trim(std::string_view s) {
-  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.front())) {
-      s.remove_prefix(1);
-    } else if (s.starts_with(kIdeographicSpace)) {
-      s.remove_prefix(kIdeographicSpace.size());
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!s.empty() && IsAsciiSpace(s.back())) {
-      s.remove_suffix(1);
-    } else if (s.ends_with(kIdeographicSpace)) {
-      s.remove_suffix(kIdeographicSpace.size());
-    } else {
-      break;
-    }
-  }
-  return std::string(s);
-}
+std::string Trim(std::string_view s) { return std::string(TrimText(s)); }
 
 std::optional<std::string> TrimOpt(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
@@ -79,32 +53,6 @@ bool IsLowerHex64(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
-}
-
-// '|a|b|': trimmed, without '|', empty ones dropped, sorted, deduplicated; "" for none.
-std::string JoinBars(const std::vector<std::string>& items) {
-  std::set<std::string> set;
-  for (const std::string& item : items) {
-    std::string t = Trim(item);
-    t.erase(std::remove(t.begin(), t.end(), '|'), t.end());
-    if (!t.empty()) set.insert(std::move(t));
-  }
-  if (set.empty()) return "";
-  std::string out = "|";
-  for (const std::string& s : set) out += s + "|";
-  return out;
-}
-
-std::vector<std::string> SplitBars(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('|', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) out.emplace_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------- errors
@@ -383,7 +331,7 @@ Institution InstitutionFromRow(const Row& r) {
   v.address = r.Text(4);
   v.legal_rep = r.Text(5);
   v.legal_form = r.Text(6);
-  v.domains = SplitBars(r.Text(7));
+  v.domains = DecodeBarList(r.Text(7));
   v.national_centre = r.Int(8) != 0;
   return v;
 }
@@ -444,7 +392,7 @@ Person PersonFromRow(const Row& r) {
   p.name = r.Text(2);
   p.id_hash = r.Text(3);
   p.title = r.Text(4);
-  p.roles = SplitBars(r.Text(5));
+  p.roles = DecodeBarList(r.Text(5));
   return p;
 }
 
@@ -557,10 +505,10 @@ Result<Upserted> Registry::UpsertInstitution(Connection& tx, const Institution& 
                           "a region code has 6 digits (GB/T 2260)", "region_code: " + region);
   }
   std::vector<Value> keys{uscc.str()};
-  std::vector<Value> vals{std::move(name),    std::move(region),
-                          Trim(v.address),    Trim(v.legal_rep),
-                          Trim(v.legal_form), int64_t{v.national_centre ? 1 : 0},
-                          JoinBars(v.domains)};
+  std::vector<Value> vals{std::move(name),         std::move(region),
+                          Trim(v.address),         Trim(v.legal_rep),
+                          Trim(v.legal_form),      int64_t{v.national_centre ? 1 : 0},
+                          EncodeBarList(v.domains)};
   return RunUpsert(tx, InstitutionSql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
 }
 
@@ -1007,7 +955,7 @@ Result<Upserted> Registry::UpsertPerson(Connection& tx, const Person& v) {
   ZJ_TRY(CheckFields(fields));
   const std::string now = NowText(clock_.Now());
   std::vector<Value> keys{v.institution_id, std::move(id_hash)};
-  std::vector<Value> vals{std::move(name), Trim(v.title), JoinBars(v.roles)};
+  std::vector<Value> vals{std::move(name), Trim(v.title), EncodeBarList(v.roles)};
   ZJ_ASSIGN_OR_RETURN(Upserted u,
                       RunUpsert(tx, PersonSql(), std::move(keys), std::move(vals), now));
   if (u.outcome == Outcome::kInserted) {
@@ -1314,7 +1262,7 @@ Result<Institution> Registry::SaveInstitution(const Principal& actor, const Inst
   w.legal_rep = Trim(v.legal_rep);
   w.legal_form = Trim(v.legal_form);
   w.national_centre = v.national_centre;
-  const std::string domains = JoinBars(v.domains);
+  const std::string domains = EncodeBarList(v.domains);
 
   ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
   return store::WithTransaction<Institution>(
@@ -1410,7 +1358,7 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
         "id_hash must be 64 lowercase hex digits (registry/identity.h)", "id_hash");
   }
   w.title = Trim(v.title);
-  const std::string roles = JoinBars(v.roles);
+  const std::string roles = EncodeBarList(v.roles);
   w.signatory_fields = NormaliseFields(v.signatory_fields);
   ZJ_TRY(CheckFields(w.signatory_fields));
 

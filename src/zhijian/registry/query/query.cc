@@ -7,6 +7,7 @@
 #include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
 #include "zhijian/base/standard_no.h"
+#include "zhijian/registry/model.h"
 #include "zhijian/store/scope.h"
 
 namespace zhijian::registry::query {
@@ -218,18 +219,6 @@ std::optional<Sort> ParseSort(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<std::string> SplitBars(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t bar = text.find('|', start);
-    if (bar == std::string::npos) bar = text.size();
-    if (bar > start) out.push_back(text.substr(start, bar - start));
-    start = bar + 1;
-  }
-  return out;
-}
-
 Result<void> CheckDate(const std::string& t, const char* field) {
   auto bad = [&]() {
     return BadQuery(field, "日期无效（应为 YYYY-MM-DD）", "invalid date (YYYY-MM-DD)");
@@ -390,7 +379,7 @@ Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Princi
     h.uscc = row.Text(1);
     h.name = row.Text(2);
     h.region_code = row.Text(3);
-    h.domains = SplitBars(row.Text(4));
+    h.domains = registry::DecodeBarList(row.Text(4));
     h.national_centre = row.Int(5) != 0;
     h.certificate_count = row.Int(7);
     h.earliest_expiry = row.OptText(8);
@@ -620,7 +609,7 @@ Result<Portrait> GetPortrait(store::Connection& conn, const Principal& viewer, i
   p.address = head->Text(4);
   p.legal_rep = head->Text(5);
   p.legal_form = head->Text(6);
-  p.domains = SplitBars(head->Text(7));
+  p.domains = registry::DecodeBarList(head->Text(7));
   p.national_centre = head->Int(8) != 0;
 
   const std::vector<Value> idp{id};
@@ -676,7 +665,7 @@ Result<Portrait> GetPortrait(store::Connection& conn, const Principal& viewer, i
     pe.id = r.Int(0);
     pe.name = r.Text(1);
     pe.title = r.Text(2);
-    pe.roles = SplitBars(r.Text(3));
+    pe.roles = registry::DecodeBarList(r.Text(3));
     if (auto it = by_person.find(pe.id); it != by_person.end()) pe.signatory_fields = it->second;
     p.people.push_back(std::move(pe));
   }
@@ -779,7 +768,7 @@ Result<std::vector<PublicInstitution>> PublicLookup(store::Connection& conn, con
     pi.name = row.Text(1);
     pi.uscc = row.Text(2);
     pi.region_code = row.Text(3);
-    pi.domains = SplitBars(row.Text(4));
+    pi.domains = registry::DecodeBarList(row.Text(4));
     std::vector<Value> p{row.Int(0)};
     ZJ_ASSIGN_OR_RETURN(auto certs,
                         conn.Query("SELECT number, status, issued_on, expires_on FROM "
