@@ -8,176 +8,34 @@
 // Run: node --test tests/browser/   (needs `npm ci` and `npm run build` in web/, and the binary)
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { apiFromPage, createHarness, inputOf, login, shot } from './harness.mjs'
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-const ZJ_BIN = path.resolve(ROOT, process.env.ZJ_BIN || 'build/zhijian')
-const DIST = path.join(ROOT, 'web', 'dist')
-const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'browser')
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const { chromium } = createRequire(path.join(ROOT, 'web', 'package.json'))('playwright-core')
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-let tmp = null // temporary directory: database, port file, password file, browser profile
-let server = null // the server's ChildProcess
-let serverLog = ''
+// With the generated demo registry (≈ 300 institutions with certificates and capabilities).
+const h = createHarness({
+  tmpPrefix: 'zj-browser-registry-',
+  demoInitArgs: (tmp) => [
+    '--registry-dir',
+    path.join(tmp, 'registry'),
+    '--id-key',
+    path.join(tmp, 'id-hash.key'),
+  ],
+  demoInitTimeoutMs: 120000,
+  serverLogName: 'registry-server.log',
+})
+const { pageErrors } = h
+const scenario = h.scenario
 let baseUrl = ''
 let passwords = {}
-let context = null // the browser (persistent context on a fresh profile)
-const pageErrors = []
-
-function run(args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ZJ_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (out += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (e) => {
-      clearTimeout(timer)
-      reject(e)
-    })
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`${ZJ_BIN} ${args.join(' ')} failed (${code ?? signal}):\n${out}`))
-    })
-  })
-}
-
-async function waitForPortFile(file, timeoutMs) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`server exited early (${server.exitCode ?? server.signalCode}):\n${serverLog}`)
-    }
-    try {
-      const text = fs.readFileSync(file, 'utf8').trim()
-      const port = Number(text)
-      if (Number.isInteger(port) && port > 0) return port
-    } catch {
-      // not written yet
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`no port file after ${timeoutMs} ms:\n${serverLog}`)
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((resolve) => server.once('exit', resolve))
-  server.kill('SIGTERM')
-  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 10000))
-  if ((await Promise.race([exited, timeout])) === 'timeout') {
-    server.kill('SIGKILL')
-    await exited
-  }
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true })
-}
-
-// Runs one scenario on a fresh page with no session and the default language; on failure leaves
-// a screenshot named after it.
-async function scenario(name, fn) {
-  await context.clearCookies()
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  try {
-    await page.goto(`${baseUrl}/login`)
-    await page.evaluate(() => localStorage.clear())
-    await page.reload()
-    await fn(page)
-  } catch (e) {
-    await shot(page, `FAILED-${name}`).catch(() => {})
-    throw e
-  } finally {
-    await page.close()
-  }
-}
-
-// Calls the API from inside the page (same origin, same session cookie); returns status + body.
-function apiFromPage(page, url) {
-  return page.evaluate(async (u) => {
-    const r = await fetch(u, { credentials: 'same-origin' })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) : null }
-  }, url)
-}
-
-// Element Plus puts extra attributes of <el-input> on the inner <input>.
-function inputOf(name) {
-  return `:is(input[data-test=${name}], [data-test=${name}] input)`
-}
-
-async function login(page, username, password) {
-  await page.locator(inputOf('login-username')).fill(username)
-  await page.locator(inputOf('login-password')).fill(password)
-  const response = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'))
-  await page.locator('[data-test=login-submit]').click()
-  return response
-}
-
 
 describe('registry pages against the real server', { timeout: 240000 }, () => {
   before(async () => {
-    assert.ok(fs.existsSync(ZJ_BIN), `server binary ${ZJ_BIN} not found (build it, or set ZJ_BIN)`)
-    assert.ok(
-      fs.existsSync(path.join(DIST, 'index.html')),
-      `${DIST}/index.html not found: run "npm ci && npm run build" in web/`,
-    )
-    fs.mkdirSync(ARTIFACTS, { recursive: true })
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zj-browser-registry-'))
-    const db = `sqlite:${path.join(tmp, 'zj.db')}`
-    const pwFile = path.join(tmp, 'pw.json')
-    const portFile = path.join(tmp, 'port')
-    // With the generated demo registry (≈ 300 institutions with certificates and capabilities).
-    await run(
-      ['--db', db, 'demo-init', '--password-file', pwFile,
-        '--registry-dir', path.join(tmp, 'registry'), '--id-key', path.join(tmp, 'id-hash.key')],
-      120000,
-    )
-    passwords = JSON.parse(fs.readFileSync(pwFile, 'utf8'))
-    server = spawn(
-      ZJ_BIN,
-      ['--db', db, 'serve', '--port', '0', '--port-file', portFile, '--static', DIST],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    server.stdout.on('data', (d) => (serverLog += d))
-    server.stderr.on('data', (d) => (serverLog += d))
-    const port = await waitForPortFile(portFile, 30000)
-    baseUrl = `http://127.0.0.1:${port}`
-    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1366, height: 850 },
-      locale: 'zh-CN',
-    })
-    context.setDefaultTimeout(15000)
+    await h.start()
+    baseUrl = h.baseUrl
+    passwords = h.passwords
   })
 
-  after(async () => {
-    if (context) await context.close().catch(() => {})
-    await stopServer()
-    if (serverLog) fs.writeFileSync(path.join(ARTIFACTS, 'registry-server.log'), serverLog)
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
-  })
+  after(() => h.stop())
 
   it('regulator-sd: search with filters, then the portrait', async () => {
     await scenario('registry-search', async (page) => {
