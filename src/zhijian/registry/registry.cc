@@ -489,6 +489,28 @@ Result<InstRef> MemberInstitution(Connection& tx, const Principal& actor, int64_
 
 std::string Uint(int64_t v) { return std::to_string(v); }
 
+// MemberInstitution for an existing member record (a person, an instrument): an institution
+// outside the actor's scope makes the record itself "not found", so its existence does not leak.
+Result<InstRef> ExistingMemberInstitution(Connection& tx, const Principal& actor,
+                                          int64_t institution_id, const std::string& not_found_code,
+                                          const std::string& what) {
+  Result<InstRef> inst = MemberInstitution(tx, actor, institution_id);
+  if (!inst && inst.error().kind() == Error::Kind::kNotFound) return NotFound(not_found_code, what);
+  return inst;
+}
+
+// The audit event of a write to a member record of institution `inst`.
+audit::AuditEvent MemberEvent(std::string action, std::string type, int64_t id,
+                              const InstRef& inst) {
+  audit::AuditEvent e;
+  e.action = std::move(action);
+  e.target_type = std::move(type);
+  e.target_id = Uint(id);
+  e.region_code = inst.region_code;
+  e.institution_id = inst.id;
+  return e;
+}
+
 }  // namespace
 
 Registry::Registry(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
@@ -1370,13 +1392,8 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
     if (w.id != 0) {
       ZJ_ASSIGN_OR_RETURN(existing, ReadPerson(tx, w.id));
       if (!existing) return NotFound("registry.person-not-found", "person " + Uint(w.id));
-      Result<InstRef> old_inst = MemberInstitution(tx, actor, existing->institution_id);
-      if (!old_inst) {
-        if (old_inst.error().kind() == Error::Kind::kNotFound) {
-          return NotFound("registry.person-not-found", "person " + Uint(w.id));
-        }
-        return std::move(old_inst).error();
-      }
+      ZJ_TRY(ExistingMemberInstitution(tx, actor, existing->institution_id,
+                                       "registry.person-not-found", "person " + Uint(w.id)));
       if (w.id_hash.empty()) w.id_hash = existing->id_hash;
     }
     ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
@@ -1423,12 +1440,7 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
         changed = true;
       }
     }
-    audit::AuditEvent e;
-    e.action = "person.save";
-    e.target_type = "person";
-    e.target_id = Uint(id);
-    e.region_code = inst.region_code;
-    e.institution_id = inst.id;
+    audit::AuditEvent e = MemberEvent("person.save", "person", id, inst);
     e.detail["op"] = w.id == 0 ? "create" : "update";
     e.detail["changed"] = changed;
     e.detail["name"] = w.name;
@@ -1449,21 +1461,12 @@ Result<void> Registry::DeletePerson(const Principal& actor, int64_t id, const st
   return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
     ZJ_ASSIGN_OR_RETURN(std::optional<Person> existing, ReadPerson(tx, id));
     if (!existing) return NotFound("registry.person-not-found", "person " + Uint(id));
-    Result<InstRef> inst = MemberInstitution(tx, actor, existing->institution_id);
-    if (!inst) {
-      if (inst.error().kind() == Error::Kind::kNotFound) {
-        return NotFound("registry.person-not-found", "person " + Uint(id));
-      }
-      return std::move(inst).error();
-    }
+    ZJ_ASSIGN_OR_RETURN(
+        InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
+                                                "registry.person-not-found", "person " + Uint(id)));
     ZJ_TRY(tx.Exec("DELETE FROM signatory_fields WHERE person_id = ?", std::vector<Value>{id}));
     ZJ_TRY(tx.Exec("DELETE FROM people WHERE id = ?", std::vector<Value>{id}));
-    audit::AuditEvent e;
-    e.action = "person.delete";
-    e.target_type = "person";
-    e.target_id = Uint(id);
-    e.region_code = inst->region_code;
-    e.institution_id = inst->id;
+    audit::AuditEvent e = MemberEvent("person.delete", "person", id, inst);
     e.detail["name"] = existing->name;
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
     return Ok();
@@ -1492,13 +1495,8 @@ Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipmen
     if (w.id != 0) {
       ZJ_ASSIGN_OR_RETURN(existing, ReadEquipment(tx, w.id));
       if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(w.id));
-      Result<InstRef> old_inst = MemberInstitution(tx, actor, existing->institution_id);
-      if (!old_inst) {
-        if (old_inst.error().kind() == Error::Kind::kNotFound) {
-          return NotFound("registry.equipment-not-found", "equipment " + Uint(w.id));
-        }
-        return std::move(old_inst).error();
-      }
+      ZJ_TRY(ExistingMemberInstitution(tx, actor, existing->institution_id,
+                                       "registry.equipment-not-found", "equipment " + Uint(w.id)));
     }
     ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
     ZJ_ASSIGN_OR_RETURN(std::optional<Row> same_key,
@@ -1536,12 +1534,7 @@ Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipmen
                   params));
       changed = n > 0;
     }
-    audit::AuditEvent e;
-    e.action = "equipment.save";
-    e.target_type = "equipment";
-    e.target_id = Uint(id);
-    e.region_code = inst.region_code;
-    e.institution_id = inst.id;
+    audit::AuditEvent e = MemberEvent("equipment.save", "equipment", id, inst);
     e.detail["op"] = w.id == 0 ? "create" : "update";
     e.detail["changed"] = changed;
     e.detail["name"] = w.name;
@@ -1562,20 +1555,11 @@ Result<void> Registry::DeleteEquipment(const Principal& actor, int64_t id, const
   return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
     ZJ_ASSIGN_OR_RETURN(std::optional<Equipment> existing, ReadEquipment(tx, id));
     if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(id));
-    Result<InstRef> inst = MemberInstitution(tx, actor, existing->institution_id);
-    if (!inst) {
-      if (inst.error().kind() == Error::Kind::kNotFound) {
-        return NotFound("registry.equipment-not-found", "equipment " + Uint(id));
-      }
-      return std::move(inst).error();
-    }
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
+                                                                "registry.equipment-not-found",
+                                                                "equipment " + Uint(id)));
     ZJ_TRY(tx.Exec("DELETE FROM equipment WHERE id = ?", std::vector<Value>{id}));
-    audit::AuditEvent e;
-    e.action = "equipment.delete";
-    e.target_type = "equipment";
-    e.target_id = Uint(id);
-    e.region_code = inst->region_code;
-    e.institution_id = inst->id;
+    audit::AuditEvent e = MemberEvent("equipment.delete", "equipment", id, inst);
     e.detail["name"] = existing->name;
     e.detail["serial"] = existing->serial;
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
