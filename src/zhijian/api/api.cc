@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "zhijian/api/request_params.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/region.h"
 #include "zhijian/server/json_body.h"
@@ -22,39 +23,6 @@ using server::Route;
 using server::Verb;
 
 constexpr const char* kSessionCookie = "zj_session";
-
-std::string RegionName(const std::string& code) {
-  if (code.empty()) return "全国";
-  std::string six = code;
-  while (six.size() < 6) six += "0";
-  auto full = RegionTable::Get().FullName(six);
-  return full ? *full : code;
-}
-
-json::value OptInt(const std::optional<int64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-json::value OptStr(const std::optional<std::string>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
-Result<int64_t> ParseIntParam(const std::string& text, const char* name, int64_t lo, int64_t hi) {
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) {
-    return Error::Invalid("request.bad-parameter", std::string("参数无效：") + name,
-                          std::string("invalid parameter: ") + name, name);
-  }
-  return static_cast<int64_t>(v);
-}
-
-Result<int64_t> QueryInt(const Request& req, const char* name, int64_t fallback, int64_t lo,
-                         int64_t hi) {
-  auto v = req.Query(name);
-  if (!v) return fallback;
-  return ParseIntParam(*v, name, lo, hi);
-}
 
 // Name of the caller's own institution, for /auth/me.
 std::optional<std::string> InstitutionName(store::Connection& conn, std::optional<int64_t> id) {
@@ -73,10 +41,10 @@ json::object UserJson(const accounts::User& u, store::Connection* conn) {
   o["role"] = std::string(RoleName(u.role));
   o["region_prefix"] = u.region_prefix;
   o["region_name"] = u.role == Role::kRegulator || u.role == Role::kInspector
-                         ? RegionName(u.region_prefix)
+                         ? RegionDisplayName(u.region_prefix)
                          : std::string();
-  o["institution_id"] = OptInt(u.institution_id);
-  o["institution_name"] = conn ? OptStr(InstitutionName(*conn, u.institution_id)) : nullptr;
+  o["institution_id"] = OptJson(u.institution_id);
+  o["institution_name"] = conn ? OptJson(InstitutionName(*conn, u.institution_id)) : nullptr;
   o["disabled"] = u.disabled;
   o["created_at"] = u.created_at;
   return o;
@@ -93,7 +61,7 @@ json::object AuditJson(const audit::AuditRecord& r) {
   o["target_type"] = r.target_type;
   o["target_id"] = r.target_id;
   o["region_code"] = r.region_code;
-  o["institution_id"] = OptInt(r.institution_id);
+  o["institution_id"] = OptJson(r.institution_id);
   o["ip"] = r.ip;
   o["detail"] = r.DetailObject();
   o["hash"] = r.hash;
@@ -180,7 +148,7 @@ Result<Response> Dashboard(ApiContext& ctx, Request& req) {
   json::object scope;
   const bool regional = p.role == Role::kRegulator || p.role == Role::kInspector;
   scope["region_prefix"] = regional ? p.region_prefix : std::string();
-  scope["region_name"] = regional ? RegionName(p.region_prefix) : std::string("全国");
+  scope["region_name"] = regional ? RegionDisplayName(p.region_prefix) : std::string("全国");
   o["scope"] = scope;
 
   const auto inst_scope =
@@ -261,8 +229,8 @@ json::object InstitutionJson(const store::Row& row) {
   o["uscc"] = row.Text(1);
   o["name"] = row.Text(2);
   o["region_code"] = row.Text(3);
-  o["region_name"] = RegionName(row.Text(3));
-  o["address"] = OptStr(row.OptText(4));
+  o["region_name"] = RegionDisplayName(row.Text(3));
+  o["address"] = OptJson(row.OptText(4));
   return o;
 }
 
@@ -328,7 +296,7 @@ Result<Response> ListAudit(ApiContext& ctx, Request& req) {
   for (const auto& r : page.records) items.push_back(AuditJson(r));
   json::object o;
   o["items"] = items;
-  o["next_before"] = OptInt(page.next_before_seq);
+  o["next_before"] = OptJson(page.next_before_seq);
   return server::JsonResponse(o);
 }
 
@@ -386,8 +354,8 @@ Result<Response> ListApiKeys(ApiContext& ctx, Request& req) {
     o["name"] = k.name;
     o["prefix"] = k.prefix;
     o["created_at"] = k.created_at;
-    o["last_used_at"] = OptStr(k.last_used_at);
-    o["revoked_at"] = OptStr(k.revoked_at);
+    o["last_used_at"] = OptJson(k.last_used_at);
+    o["revoked_at"] = OptJson(k.revoked_at);
     items.push_back(o);
   }
   json::object o;

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "zhijian/api/api.h"
+#include "zhijian/api/request_params.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
 #include "zhijian/registry/query/query.h"
 #include "zhijian/server/json_body.h"
@@ -19,38 +21,17 @@ using server::Request;
 using server::Response;
 using server::Verb;
 
-std::string RegionFullName(const std::string& code) {
-  auto full = RegionTable::Get().FullName(code);
-  return full ? *full : code;
-}
-
-json::value Opt(const std::optional<std::string>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
 json::array Strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
   return a;
 }
 
-std::string Today(const ApiContext& ctx) { return FormatInstant(ctx.clock.Now()).substr(0, 10); }
-
-Error BadParam(const std::string& name) {
-  return Error::Invalid("request.bad-parameter", "参数无效：" + name, "invalid parameter: " + name,
-                        name);
-}
-
-// A query parameter (empty when absent), bounded in length.
-Result<std::string> Text(const Request& req, const char* name, size_t max = 200) {
-  auto v = req.Query(name);
-  if (!v) return std::string();
-  if (v->size() > max) return BadParam(name);
-  return *v;
-}
+// Registry dates are dates in China.
+std::string Today(const ApiContext& ctx) { return ChinaDate(ctx.clock.Now()); }
 
 Result<std::optional<std::string>> OptText(const Request& req, const char* name) {
-  ZJ_ASSIGN_OR_RETURN(std::string v, Text(req, name, 32));
+  ZJ_ASSIGN_OR_RETURN(std::string v, QueryText(req, name, 32));
   if (v.empty()) return std::optional<std::string>();
   return std::optional<std::string>(v);
 }
@@ -60,35 +41,19 @@ Result<std::optional<bool>> Bool(const Request& req, const char* name) {
   if (!v || v->empty()) return std::optional<bool>();
   if (*v == "true" || *v == "1") return std::optional<bool>(true);
   if (*v == "false" || *v == "0") return std::optional<bool>(false);
-  return BadParam(name);
-}
-
-Result<int64_t> Int(const Request& req, const char* name, int64_t fallback, int64_t lo,
-                    int64_t hi) {
-  auto v = req.Query(name);
-  if (!v) return fallback;
-  char* end = nullptr;
-  errno = 0;
-  long long n = std::strtoll(v->c_str(), &end, 10);
-  if (v->empty() || *end != '\0' || errno != 0 || n < lo || n > hi) return BadParam(name);
-  return static_cast<int64_t>(n);
+  return BadParameter(name);
 }
 
 Result<int64_t> PathId(Request& req) {
-  const std::string& text = req.path_params["id"];
-  char* end = nullptr;
-  errno = 0;
-  long long n = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || n < 1) return BadParam("id");
-  return static_cast<int64_t>(n);
+  return ParseIntParam(req.path_params["id"], "id", 1, INT64_MAX);
 }
 
 Result<rq::CapabilityMatch> CapabilityParams(const Request& req) {
   rq::CapabilityMatch m;
-  ZJ_ASSIGN_OR_RETURN(m.item, Text(req, "item"));
-  ZJ_ASSIGN_OR_RETURN(m.parameter, Text(req, "parameter"));
-  ZJ_ASSIGN_OR_RETURN(m.standard_no, Text(req, "standard_no"));
-  ZJ_ASSIGN_OR_RETURN(m.standard_name, Text(req, "standard_name"));
+  ZJ_ASSIGN_OR_RETURN(m.item, QueryText(req, "item"));
+  ZJ_ASSIGN_OR_RETURN(m.parameter, QueryText(req, "parameter"));
+  ZJ_ASSIGN_OR_RETURN(m.standard_no, QueryText(req, "standard_no"));
+  ZJ_ASSIGN_OR_RETURN(m.standard_name, QueryText(req, "standard_name"));
   ZJ_ASSIGN_OR_RETURN(m.as_of, OptText(req, "capability_as_of"));
   return m;
 }
@@ -98,11 +63,11 @@ Result<rq::CapabilityMatch> CapabilityParams(const Request& req) {
 Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
   rq::InstitutionQuery q;
   q.today = Today(ctx);
-  ZJ_ASSIGN_OR_RETURN(q.name, Text(req, "name"));
-  ZJ_ASSIGN_OR_RETURN(q.uscc, Text(req, "uscc", 32));
-  ZJ_ASSIGN_OR_RETURN(q.certificate_no, Text(req, "certificate_no", 64));
-  ZJ_ASSIGN_OR_RETURN(q.region_prefix, Text(req, "region", 12));
-  ZJ_ASSIGN_OR_RETURN(q.domain, Text(req, "domain", 100));
+  ZJ_ASSIGN_OR_RETURN(q.name, QueryText(req, "name"));
+  ZJ_ASSIGN_OR_RETURN(q.uscc, QueryText(req, "uscc", 32));
+  ZJ_ASSIGN_OR_RETURN(q.certificate_no, QueryText(req, "certificate_no", 64));
+  ZJ_ASSIGN_OR_RETURN(q.region_prefix, QueryText(req, "region", 12));
+  ZJ_ASSIGN_OR_RETURN(q.domain, QueryText(req, "domain", 100));
   ZJ_ASSIGN_OR_RETURN(q.national_centre, Bool(req, "national_centre"));
   ZJ_ASSIGN_OR_RETURN(q.capability, CapabilityParams(req));
   // One as-of date for everything unless the specific dates are given.
@@ -119,22 +84,22 @@ Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(q.penalties_from, OptText(req, "penalties_from"));
   ZJ_ASSIGN_OR_RETURN(q.penalties_to, OptText(req, "penalties_to"));
   if (q.penalties_from || q.penalties_to) q.has_penalties = true;
-  ZJ_ASSIGN_OR_RETURN(std::string credit, Text(req, "credit_list", 32));
+  ZJ_ASSIGN_OR_RETURN(std::string credit, QueryText(req, "credit_list", 32));
   if (!credit.empty()) {
     q.on_credit_list = true;
     if (credit != "any") q.credit_kind = credit;
   }
-  ZJ_ASSIGN_OR_RETURN(std::string sort, Text(req, "sort", 32));
+  ZJ_ASSIGN_OR_RETURN(std::string sort, QueryText(req, "sort", 32));
   if (!sort.empty()) {
     auto s = rq::ParseSort(sort);
-    if (!s) return BadParam("sort");
+    if (!s) return BadParameter("sort");
     q.sort = *s;
   }
-  ZJ_ASSIGN_OR_RETURN(std::string order, Text(req, "order", 8));
-  if (!order.empty() && order != "asc" && order != "desc") return BadParam("order");
+  ZJ_ASSIGN_OR_RETURN(std::string order, QueryText(req, "order", 8));
+  if (!order.empty() && order != "asc" && order != "desc") return BadParameter("order");
   q.descending = order == "desc";
-  ZJ_ASSIGN_OR_RETURN(q.cursor, Text(req, "cursor", 4096));
-  ZJ_ASSIGN_OR_RETURN(int64_t limit, Int(req, "limit", 20, 1, 200));
+  ZJ_ASSIGN_OR_RETURN(q.cursor, QueryText(req, "cursor", 4096));
+  ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 20, 1, 200));
   q.page_size = static_cast<int>(limit);
 
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
@@ -147,11 +112,11 @@ Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
     o["uscc"] = h.uscc;
     o["name"] = h.name;
     o["region_code"] = h.region_code;
-    o["region_name"] = RegionFullName(h.region_code);
+    o["region_name"] = RegionDisplayName(h.region_code);
     o["domains"] = Strings(h.domains);
     o["national_centre"] = h.national_centre;
     o["certificate_count"] = h.certificate_count;
-    o["earliest_expiry"] = Opt(h.earliest_expiry);
+    o["earliest_expiry"] = OptJson(h.earliest_expiry);
     o["capability_count"] = h.capability_count;
     o["penalty_count"] = h.penalty_count;
     json::array flags;
@@ -177,7 +142,7 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
   o["uscc"] = p.uscc;
   o["name"] = p.name;
   o["region_code"] = p.region_code;
-  o["region_name"] = RegionFullName(p.region_code);
+  o["region_name"] = RegionDisplayName(p.region_code);
   o["address"] = p.address;
   o["legal_rep"] = p.legal_rep;
   o["legal_form"] = p.legal_form;
@@ -190,8 +155,8 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
     co["number"] = c.number;
     co["issuer"] = c.issuer;
     co["status"] = c.status;
-    co["issued_on"] = Opt(c.issued_on);
-    co["expires_on"] = Opt(c.expires_on);
+    co["issued_on"] = OptJson(c.issued_on);
+    co["expires_on"] = OptJson(c.expires_on);
     json::array hist;
     for (const auto& h : c.history) {
       hist.push_back(json::object{
@@ -228,7 +193,8 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
     po["roles"] = Strings(pe.roles);
     json::array fields;
     for (const auto& f : pe.signatory_fields) {
-      fields.push_back(json::object{{"field", f.field}, {"from", Opt(f.from)}, {"to", Opt(f.to)}});
+      fields.push_back(
+          json::object{{"field", f.field}, {"from", OptJson(f.from)}, {"to", OptJson(f.to)}});
     }
     po["signatory_fields"] = fields;
     people.push_back(po);
@@ -240,7 +206,7 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
                                      {"name", e.name},
                                      {"model", e.model},
                                      {"serial", e.serial},
-                                     {"calibration_due", Opt(e.calibration_due)},
+                                     {"calibration_due", OptJson(e.calibration_due)},
                                      {"calibration", e.calibration}});
   }
   o["equipment"] = equipment;
@@ -248,7 +214,7 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
   for (const auto& c : p.credit_flags) {
     credit.push_back(json::object{{"kind", c.kind},
                                   {"listed_on", c.listed_on},
-                                  {"removed_on", Opt(c.removed_on)},
+                                  {"removed_on", OptJson(c.removed_on)},
                                   {"authority", c.authority},
                                   {"reason", c.reason},
                                   {"active", c.active}});
@@ -273,10 +239,10 @@ Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(q.match, CapabilityParams(req));
   ZJ_ASSIGN_OR_RETURN(auto as_of, OptText(req, "as_of"));
   if (as_of) q.match.as_of = as_of;
-  ZJ_ASSIGN_OR_RETURN(q.region_prefix, Text(req, "region", 12));
-  ZJ_ASSIGN_OR_RETURN(q.category, Text(req, "category", 100));
-  ZJ_ASSIGN_OR_RETURN(q.after_id, Int(req, "after", 0, 0, INT64_MAX));
-  ZJ_ASSIGN_OR_RETURN(int64_t limit, Int(req, "limit", 50, 1, 200));
+  ZJ_ASSIGN_OR_RETURN(q.region_prefix, QueryText(req, "region", 12));
+  ZJ_ASSIGN_OR_RETURN(q.category, QueryText(req, "category", 100));
+  ZJ_ASSIGN_OR_RETURN(q.after_id, QueryInt(req, "after", 0, 0, INT64_MAX));
+  ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 50, 1, 200));
   q.page_size = static_cast<int>(limit);
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
   ZJ_ASSIGN_OR_RETURN(rq::CapabilityPage page,
@@ -287,7 +253,7 @@ Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
                                  {"institution_name", h.institution_name},
                                  {"uscc", h.uscc},
                                  {"region_code", h.region_code},
-                                 {"region_name", RegionFullName(h.region_code)},
+                                 {"region_name", RegionDisplayName(h.region_code)},
                                  {"capability_id", h.capability_id},
                                  {"certificate_no", h.certificate_no},
                                  {"category", h.category},
@@ -297,8 +263,8 @@ Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
                                  {"standard_no", h.standard_no},
                                  {"standard_name", h.standard_name},
                                  {"limitation", h.limitation},
-                                 {"valid_from", Opt(h.valid_from)},
-                                 {"valid_to", Opt(h.valid_to)}});
+                                 {"valid_from", OptJson(h.valid_from)},
+                                 {"valid_to", OptJson(h.valid_to)}});
   }
   json::object o;
   o["items"] = items;
@@ -317,8 +283,8 @@ Result<Response> InstitutionStandards(ApiContext& ctx, Request& req) {
                                  {"name", s.name},
                                  {"in_catalogue", s.in_catalogue},
                                  {"status", s.status},
-                                 {"effective_on", Opt(s.effective_on)},
-                                 {"abolished_on", Opt(s.abolished_on)},
+                                 {"effective_on", OptJson(s.effective_on)},
+                                 {"abolished_on", OptJson(s.abolished_on)},
                                  {"replaced_by", Strings(s.replaced_by)},
                                  {"capability_rows", s.capability_rows}});
   }
@@ -331,9 +297,9 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
   rq::AbolishedQuery q;
   ZJ_ASSIGN_OR_RETURN(auto as_of, OptText(req, "as_of"));
   q.as_of = as_of.value_or(Today(ctx));
-  ZJ_ASSIGN_OR_RETURN(q.region_prefix, Text(req, "region", 12));
-  ZJ_ASSIGN_OR_RETURN(q.after_id, Int(req, "after", 0, 0, INT64_MAX));
-  ZJ_ASSIGN_OR_RETURN(int64_t limit, Int(req, "limit", 100, 1, 500));
+  ZJ_ASSIGN_OR_RETURN(q.region_prefix, QueryText(req, "region", 12));
+  ZJ_ASSIGN_OR_RETURN(q.after_id, QueryInt(req, "after", 0, 0, INT64_MAX));
+  ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 100, 1, 500));
   q.page_size = static_cast<int>(limit);
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
   ZJ_ASSIGN_OR_RETURN(auto page, rq::InstitutionsListingAbolished(conn.get(), req.principal, q));
@@ -343,7 +309,7 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
                                  {"name", l.name},
                                  {"uscc", l.uscc},
                                  {"region_code", l.region_code},
-                                 {"region_name", RegionFullName(l.region_code)},
+                                 {"region_name", RegionDisplayName(l.region_code)},
                                  {"standards", Strings(l.standards)},
                                  {"capability_rows", l.capability_rows}});
   }
@@ -357,10 +323,10 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
 // Anonymous callers reach this through the public rate limiter (MakeAuthenticator).
 Result<Response> PublicInstitutions(ApiContext& ctx, Request& req) {
   rq::PublicQuery q;
-  ZJ_ASSIGN_OR_RETURN(q.name, Text(req, "name", 100));
-  ZJ_ASSIGN_OR_RETURN(q.uscc, Text(req, "uscc", 32));
-  ZJ_ASSIGN_OR_RETURN(q.certificate_no, Text(req, "certificate_no", 64));
-  ZJ_ASSIGN_OR_RETURN(int64_t limit, Int(req, "limit", 20, 1, 50));
+  ZJ_ASSIGN_OR_RETURN(q.name, QueryText(req, "name", 100));
+  ZJ_ASSIGN_OR_RETURN(q.uscc, QueryText(req, "uscc", 32));
+  ZJ_ASSIGN_OR_RETURN(q.certificate_no, QueryText(req, "certificate_no", 64));
+  ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 20, 1, 50));
   q.limit = static_cast<int>(limit);
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
   ZJ_ASSIGN_OR_RETURN(auto list, rq::PublicLookup(conn.get(), q));
@@ -370,12 +336,12 @@ Result<Response> PublicInstitutions(ApiContext& ctx, Request& req) {
     for (const auto& c : i.certificates) {
       certs.push_back(json::object{{"number", c.number},
                                    {"status", c.status},
-                                   {"issued_on", Opt(c.issued_on)},
-                                   {"expires_on", Opt(c.expires_on)}});
+                                   {"issued_on", OptJson(c.issued_on)},
+                                   {"expires_on", OptJson(c.expires_on)}});
     }
     items.push_back(json::object{{"name", i.name},
                                  {"uscc", i.uscc},
-                                 {"region_name", RegionFullName(i.region_code)},
+                                 {"region_name", RegionDisplayName(i.region_code)},
                                  {"domains", Strings(i.domains)},
                                  {"certificates", certs}});
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "zhijian/audit/audit.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/digest.h"
 #include "zhijian/registry/identity.h"
 
@@ -351,7 +352,7 @@ Result<ImportReport> ImportFile(store::Database& db, Registry& registry, const C
   }
   MapperOptions mopts;
   mopts.hasher = hasher ? &*hasher : nullptr;
-  mopts.today = FormatInstant(clock.Now()).substr(0, 10);
+  mopts.today = ChinaDate(clock.Now());  // registry dates are dates in China
   RowMapper mapper(columns, mopts);
 
   ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());

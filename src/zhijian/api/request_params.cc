@@ -1,0 +1,53 @@
+#include "zhijian/api/request_params.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "zhijian/base/region.h"
+
+namespace zhijian::api {
+
+Error BadParameter(const std::string& name) {
+  return Error::Invalid("request.bad-parameter", "参数无效：" + name, "invalid parameter: " + name,
+                        name);
+}
+
+Result<int64_t> ParseIntParam(const std::string& text, const char* name, int64_t lo, int64_t hi) {
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi) return BadParameter(name);
+  return static_cast<int64_t>(v);
+}
+
+Result<int64_t> QueryInt(const server::Request& req, const char* name, int64_t fallback, int64_t lo,
+                         int64_t hi) {
+  auto v = req.Query(name);
+  if (!v) return fallback;
+  return ParseIntParam(*v, name, lo, hi);
+}
+
+Result<std::string> QueryText(const server::Request& req, const char* name, size_t max) {
+  auto v = req.Query(name);
+  if (!v) return std::string();
+  if (v->size() > max) return BadParameter(name);
+  return *v;
+}
+
+boost::json::value OptJson(const std::optional<std::string>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::value OptJson(const std::optional<int64_t>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+std::string RegionDisplayName(const std::string& code) {
+  if (code.empty()) return "全国";
+  std::string six = code;
+  while (six.size() < 6) six += "0";
+  auto full = RegionTable::Get().FullName(six);
+  return full ? *full : code;
+}
+
+}  // namespace zhijian::api

@@ -1,0 +1,32 @@
+// Private to the api module: the one way route handlers read query and path parameters and
+// render optional values and region names.
+//
+// Errors: kInvalidArgument "request.bad-parameter" naming the parameter.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "zhijian/base/result.h"
+#include "zhijian/server/router.h"
+
+namespace zhijian::api {
+
+Error BadParameter(const std::string& name);
+// A decimal integer in [lo, hi].
+Result<int64_t> ParseIntParam(const std::string& text, const char* name, int64_t lo, int64_t hi);
+// Query parameter `name` as an integer in [lo, hi], `fallback` when absent.
+Result<int64_t> QueryInt(const server::Request& req, const char* name, int64_t fallback, int64_t lo,
+                         int64_t hi);
+// Query parameter `name` ("" when absent), at most `max` bytes.
+Result<std::string> QueryText(const server::Request& req, const char* name, size_t max = 200);
+
+boost::json::value OptJson(const std::optional<std::string>& v);
+boost::json::value OptJson(const std::optional<int64_t>& v);
+
+// "山东省济南市历下区" for a region code or prefix ("37", "3701", "370102"); "全国" for "".
+std::string RegionDisplayName(const std::string& code_or_prefix);
+
+}  // namespace zhijian::api
