@@ -149,7 +149,20 @@ export function createHarness({
 
     server = spawn(
       ZJ_BIN,
-      ['--db', db, 'serve', '--port', '0', '--port-file', portFile, '--static', DIST],
+      [
+        '--db',
+        db,
+        'serve',
+        '--port',
+        '0',
+        '--port-file',
+        portFile,
+        '--static',
+        DIST,
+        // The same key file as demo-init's when that names one (registry.test.mjs).
+        '--id-key',
+        path.join(h.tmp, 'id-hash.key'),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     )
     server.stdout.on('data', (d) => (serverLog += d))

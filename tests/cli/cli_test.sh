@@ -51,7 +51,7 @@ sqlite3 "$DIR/zj.db" "DELETE FROM audit_log WHERE seq = 7"
 refuse "removed record" 1 "seq 7: audit.gap" "$BIN" --db "$DB" audit verify
 
 # serve: listens on a free port, answers, and stops cleanly (exit 0) on SIGTERM.
-"$BIN" --db "$DB" serve --port 0 --port-file "$DIR/port" >"$DIR/serve.out" 2>"$DIR/serve.err" &
+"$BIN" --db "$DB" serve --id-key "$DIR/id.key" --port 0 --port-file "$DIR/port" >"$DIR/serve.out" 2>"$DIR/serve.err" &
 SERVE_PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 check "serve writes its port" test -s "$DIR/port"
@@ -59,7 +59,7 @@ PORT=$(cat "$DIR/port" 2>/dev/null || echo 0)
 check "healthz over HTTP" curl -sf "http://127.0.0.1:$PORT/healthz"
 check "healthz says ok" grep -q '"status":"ok"' "$DIR/out"
 check "request logged" grep -q "route=healthz status=200" "$DIR/serve.err"
-refuse "port already in use" 1 "error" "$BIN" --db "$DB" serve --port "$PORT"
+refuse "port already in use" 1 "error" "$BIN" --db "$DB" serve --id-key "$DIR/id.key" --port "$PORT"
 kill -TERM "$SERVE_PID"
 wait "$SERVE_PID"
 rc=$?

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "tests/e2e/platform.h"
+#include "zhijian/base/uscc.h"
+#include "zhijian/registry/identity.h"
 
 namespace zhijian::test {
 namespace {
@@ -48,6 +50,49 @@ class AuthzMatrixTest : public ::testing::Test {
     vars_["{jinan}"] = std::to_string(platform_->InstitutionIn("370102"));
     vars_["{qingdao}"] = std::to_string(platform_->InstitutionIn("370202"));
     vars_["{beijing}"] = std::to_string(platform_->InstitutionIn("110105"));
+    for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+      vars_["{people_" + place + "}"] = NewMember("people", place);
+      vars_["{equipment_" + place + "}"] = NewMember("equipment", place);
+    }
+  }
+
+  // The stored institution at `target` (…/institutions/ID) as an update body (unchanged).
+  json::object InstitutionBody(const std::string& target) {
+    const std::string id = target.substr(target.rfind('/') + 1);
+    auto conn = platform_->db().Acquire();
+    auto row = (*conn)->QueryOne("SELECT uscc, name, region_code FROM institutions WHERE id = ?",
+                                 std::vector<store::Value>{int64_t{std::stoll(id)}});
+    EXPECT_TRUE(row.ok() && row->has_value());
+    if (!row.ok() || !row->has_value()) return {};
+    return json::object{
+        {"uscc", (*row)->Text(0)}, {"name", (*row)->Text(1)}, {"region_code", (*row)->Text(2)}};
+  }
+
+  // A fresh, valid 身份证号 (fictional; check character by GB 11643).
+  std::string NewIdNumber() {
+    const std::string first17 = "37010219900101" + std::to_string(100 + ++id_counter_);
+    auto check = registry::IdCheckChar(first17);
+    EXPECT_TRUE(check.ok());
+    return first17 + std::string(1, check.ok() ? *check : '0');
+  }
+  json::object PersonBody() {
+    return json::object{{"name", "矩阵测试人员"}, {"id_number", NewIdNumber()}};
+  }
+  json::object EquipmentBody() {
+    return json::object{{"name", "电子天平"},
+                        {"serial", "SN" + std::to_string(++id_counter_)},
+                        {"calibration_due", "2027-06-30"}};
+  }
+
+  // A new person or equipment record at {jinan}, {qingdao} or {beijing}, created by the
+  // administrator; returns its id.
+  std::string NewMember(const std::string& kind, const std::string& place) {
+    const json::value body = kind == "people" ? PersonBody() : EquipmentBody();
+    HttpResponse r = platform_->Send(
+        "POST", "/api/v1/registry/institutions/" + vars_.at("{" + place + "}") + "/" + kind, body,
+        cookies_.at("admin"));
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return std::to_string(Json(r).at("id").as_int64());
   }
 
   // A fresh API key of `username`, for revoke cases (each case revokes its own key).
@@ -63,6 +108,13 @@ class AuthzMatrixTest : public ::testing::Test {
       for (size_t pos; (pos = target.find(k)) != std::string::npos;)
         target.replace(pos, k.size(), v);
     }
+    // {fresh_people_jinan}, {fresh_equipment_qingdao}, ...: a new record for each call.
+    for (size_t pos; (pos = target.find("{fresh_")) != std::string::npos;) {
+      const size_t end = target.find('}', pos);
+      const std::string token = target.substr(pos + 7, end - pos - 7);
+      const size_t us = token.rfind('_');
+      target.replace(pos, end - pos + 1, NewMember(token.substr(0, us), token.substr(us + 1)));
+    }
     for (const std::string k : {"{own_key}", "{other_key}"}) {
       size_t pos = target.find(k);
       if (pos == std::string::npos) continue;
@@ -77,6 +129,7 @@ class AuthzMatrixTest : public ::testing::Test {
   std::unique_ptr<Platform> platform_;
   std::map<std::string, std::string> cookies_;
   std::map<std::string, std::string> vars_;
+  int id_counter_ = 0;
 };
 
 // Shorthands for expectation rows.
@@ -95,6 +148,17 @@ std::map<std::string, unsigned> With(
     std::initializer_list<std::pair<const std::string, unsigned>> o) {
   for (const auto& [k, v] : o) m[k] = v;
   return m;
+}
+
+// A new institution in Jinan with a valid USCC (its organisation code from `n`).
+json::object NewInstitution(int n) {
+  const std::string body8 = "MA" + std::to_string(100000 + n);
+  auto org = Uscc::ComputeOrgCheckChar(body8);
+  const std::string first17 = "91370102" + body8 + std::string(1, org.ok() ? *org : '0');
+  auto check = Uscc::ComputeCheckChar(first17);
+  return json::object{{"uscc", first17 + std::string(1, check.ok() ? *check : '0')},
+                      {"name", "矩阵测试机构" + std::to_string(n)},
+                      {"region_code", "370102"}};
 }
 
 TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
@@ -170,6 +234,43 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   table["public.institutions"] = {
       {"GET", "/api/v1/public/institutions?name=%E6%BC%94%E7%A4%BA", nullptr, All(200)}};
 
+  table["registry.institutions.export"] = {
+      {"GET", "/api/v1/registry/export/institutions?format=csv", nullptr, SignedIn(200)}};
+  table["registry.capabilities.export"] = {
+      {"GET", "/api/v1/registry/export/capabilities?item=%E9%93%85&format=xlsx", nullptr,
+       SignedIn(200)}};
+
+  // Registry edits. Institutions: administrators and regulators in scope. People and
+  // equipment: also the institution's own users; inspectors never write.
+  const auto edits_at = [](const std::string& place, unsigned ok) {
+    auto m = With(SignedIn(ok), {{"inspector-sd", 403}});
+    if (place == "qingdao") m = With(m, {{"regulator-jn", 404}, {"inst-demo", 404}});
+    if (place == "beijing") {
+      m = With(m, {{"regulator-sd", 404}, {"regulator-jn", 404}, {"inst-demo", 404}});
+    }
+    return m;
+  };
+  table["registry.institutions.create"] = {
+      {"POST", "/api/v1/registry/institutions", nullptr,
+       With(SignedIn(201), {{"inspector-sd", 403}, {"inst-demo", 403}})}};
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    auto inst_rules = edits_at(place, 200);
+    inst_rules["inst-demo"] = 403;  // institution users never edit institution records
+    table["registry.institutions.update"].push_back(
+        {"PUT", "/api/v1/registry/institutions/{" + place + "}", nullptr, inst_rules});
+    for (const std::string kind : {"people", "equipment"}) {
+      table["registry." + kind + ".create"].push_back(
+          {"POST", "/api/v1/registry/institutions/{" + place + "}/" + kind, nullptr,
+           edits_at(place, 201)});
+      table["registry." + kind + ".update"].push_back(
+          {"PUT", "/api/v1/registry/" + kind + "/{" + kind + "_" + place + "}", nullptr,
+           edits_at(place, 200)});
+      table["registry." + kind + ".delete"].push_back(
+          {"DELETE", "/api/v1/registry/" + kind + "/{fresh_" + kind + "_" + place + "}", nullptr,
+           edits_at(place, 204)});
+    }
+  }
+
   // Every route has rows, and every row names a route.
   std::set<std::string> routes;
   for (const auto& r : platform_->router().routes()) routes.insert(r.name);
@@ -184,6 +285,14 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
         const std::string target = Expand(c.target, caller);
         json::value body = c.body;
         if (name == "users.create") body = new_user();
+        if (name == "registry.institutions.create") body = NewInstitution(++counter);
+        if (name == "registry.institutions.update") body = InstitutionBody(target);
+        if (name == "registry.people.create" || name == "registry.people.update") {
+          body = PersonBody();
+        }
+        if (name == "registry.equipment.create" || name == "registry.equipment.update") {
+          body = EquipmentBody();
+        }
         HeaderList h;
         if (caller != "public") h.emplace_back("Cookie", cookies_.at(caller));
         std::string payload;

@@ -33,6 +33,8 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
   p->metrics_ = std::make_unique<server::Metrics>();
   p->ctx_ = std::make_unique<api::ApiContext>(*p->db_, *p->accounts_, SystemClock::Instance(),
                                               *p->metrics_);
+  ZJ_ASSIGN_OR_RETURN(auto hasher, registry::IdHasher::FromKey(std::string(32, 'k')));
+  p->ctx_->id_hasher = std::move(hasher);
   std::ostringstream demo_out;
   const std::string pw_file = p->dir_ + "/passwords.json";
   ZJ_TRY(cli::InitDemo(*p->db_, *p->accounts_, pw_file, demo_out));

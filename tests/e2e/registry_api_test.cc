@@ -4,15 +4,20 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <sstream>
 
 #include "tests/e2e/platform.h"
 #include "tests/support/pg_cluster.h"
+#include "zhijian/base/uscc.h"
+#include "zhijian/registry/identity.h"
+#include "zhijian/registry/import/reader.h"
 
 namespace zhijian::test {
 namespace {
 
 namespace json = boost::json;
 using store::Value;
+namespace imp = registry::import;
 
 class RegistryApiTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -241,6 +246,167 @@ TEST_P(RegistryApiTest, PublicLookupShowsPublicFieldsOnly) {
   ExpectProblem(P().Get("/api/v1/public/institutions"), 400, "registry.bad-query");
   // The scoped search is not public.
   ExpectProblem(P().Get("/api/v1/registry/institutions"), 401, "auth.required");
+}
+
+// A valid 身份证号 (fictional: its check character computed by the GB 11643 rule).
+std::string IdNumber(const std::string& first17) {
+  auto check = registry::IdCheckChar(first17);
+  EXPECT_TRUE(check.ok());
+  return first17 + (check.ok() ? std::string(1, *check) : "");
+}
+
+// A USCC with correct check characters: type + region (8), organisation body (8).
+std::string ValidUscc(const std::string& head8, const std::string& body8) {
+  auto org = Uscc::ComputeOrgCheckChar(body8);
+  EXPECT_TRUE(org.ok());
+  const std::string first17 = head8 + body8 + std::string(1, org.ok() ? *org : '0');
+  auto check = Uscc::ComputeCheckChar(first17);
+  EXPECT_TRUE(check.ok());
+  return first17 + std::string(1, check.ok() ? *check : '0');
+}
+
+TEST_P(RegistryApiTest, EditsAreScopedValidatedAndAudited) {
+  const std::string inst = P().Login("inst-demo");  // the Jinan (370102) demo institution
+  const std::string jn = P().Login("regulator-jn");
+  const std::string insp = P().Login("inspector-sd");
+  const std::string id_number = IdNumber("37010219900307123");
+  const std::string people = "/api/v1/registry/institutions/" + std::to_string(jinan_) + "/people";
+  const int64_t audit_before = P().Count("SELECT COUNT(*) FROM audit_log");
+
+  // The institution adds a signatory to itself; the ID number is hashed, never echoed or kept.
+  json::object person{
+      {"name", "李四"},
+      {"id_number", id_number},
+      {"title", "工程师"},
+      {"roles", json::array{"授权签字人", "检测人员"}},
+      {"signatory_fields", json::array{json::object{{"field", "食品"}, {"from", "2024-01-01"}}}}};
+  HttpResponse r = P().Send("POST", people, person, inst);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  json::value v = Json(r);
+  const int64_t person_id = v.at("id").as_int64();
+  EXPECT_EQ(v.at("institution_id").as_int64(), jinan_);
+  EXPECT_EQ(v.at("signatory_fields").as_array()[0].at("field").as_string(), "食品");
+  EXPECT_EQ(r.body.find(id_number), std::string::npos);
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log WHERE action = 'person.save'"), 1);
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%" + id_number + "%'"), 0);
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM people WHERE id_hash LIKE '%" + id_number + "%'"), 0);
+  // The same ID number again at the same institution is a duplicate.
+  ExpectProblem(P().Send("POST", people, person, inst), 409, "registry.duplicate");
+  // A bad check character is refused with its reason; nothing is written.
+  person["id_number"] = id_number.substr(0, 17) + (id_number.back() == '1' ? "2" : "1");
+  ExpectProblem(P().Send("POST", people, person, inst), 400, "identity.bad-check");
+  person.erase("id_number");
+  ExpectProblem(P().Send("POST", people, person, inst), 400, "request.field-missing");
+
+  // Update without the ID number keeps its hash; the title changes.
+  json::object change{
+      {"name", "李四"}, {"title", "高级工程师"}, {"roles", json::array{"检测人员"}}};
+  r = P().Send("PUT", "/api/v1/registry/people/" + std::to_string(person_id), change, inst);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(Json(r).at("title").as_string(), "高级工程师");
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM people WHERE id = " + std::to_string(person_id) +
+                      " AND length(id_hash) = 64"),
+            1);
+
+  // Another institution's records: not found for the institution user and a city regulator
+  // outside their city; inspectors may not write at all.
+  const std::string qd_equipment =
+      "/api/v1/registry/institutions/" + std::to_string(qingdao_) + "/equipment";
+  json::object eq{{"name", "气相色谱仪"}, {"model", "GC-2030"}, {"calibration_due", "2027-01-31"}};
+  ExpectProblem(P().Send("POST", qd_equipment, eq, inst), 404, "institution.not-found");
+  ExpectProblem(P().Send("POST", qd_equipment, eq, jn), 404, "institution.not-found");
+  ExpectProblem(P().Send("POST", people, person, insp), 403, "auth.forbidden");
+  // A regulator in scope adds equipment to another Jinan institution; a bad date is refused.
+  const std::string jn2_equipment =
+      "/api/v1/registry/institutions/" + std::to_string(jinan2_) + "/equipment";
+  eq["calibration_due"] = "2027-02-30";
+  ExpectProblem(P().Send("POST", jn2_equipment, eq, jn), 400, "registry.bad-date");
+  eq["calibration_due"] = "2027-01-31";
+  r = P().Send("POST", jn2_equipment, eq, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string eq_path =
+      "/api/v1/registry/equipment/" + std::to_string(Json(r).at("id").as_int64());
+  // ... which the Jinan institution user cannot touch.
+  ExpectProblem(P().Send("DELETE", eq_path, nullptr, inst), 404, "registry.equipment-not-found");
+  r = P().Send("DELETE", eq_path, nullptr, jn);
+  EXPECT_EQ(r.status, 204u) << r.body;
+  ExpectProblem(P().Send("DELETE", eq_path, nullptr, jn), 404, "registry.equipment-not-found");
+  r = P().Send("DELETE", "/api/v1/registry/people/" + std::to_string(person_id), nullptr, inst);
+  EXPECT_EQ(r.status, 204u) << r.body;
+
+  // Institutions: regulators only, inside their region.
+  json::object org{{"uscc", ValidUscc("91370102", "MA3C4E5F")},
+                   {"name", "济南新设检测有限公司"},
+                   {"region_code", "370202"},
+                   {"domains", json::array{"食品"}}};
+  ExpectProblem(P().Send("POST", "/api/v1/registry/institutions", org, inst), 403,
+                "auth.forbidden");
+  ExpectProblem(P().Send("POST", "/api/v1/registry/institutions", org, jn), 403,
+                "auth.forbidden");  // Qingdao is outside Jinan
+  org["region_code"] = "370102";
+  r = P().Send("POST", "/api/v1/registry/institutions", org, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(Json(r).at("region_name").as_string(), "山东省济南市历下区");
+  ExpectProblem(P().Send("POST", "/api/v1/registry/institutions", org, jn), 409,
+                "registry.duplicate");
+  org["uscc"] = "91370102MA3C4E5F";  // too short
+  ExpectProblem(P().Send("POST", "/api/v1/registry/institutions", org, jn), 400, "uscc.bad-length");
+
+  // Every successful write left one audit record: person save ×2 and delete, equipment save
+  // and delete, institution save.
+  const int64_t writes = 6;
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log") - audit_before, writes);
+}
+
+TEST_P(RegistryApiTest, ExportsAreScopedAndReadable) {
+  const std::string jn = P().Login("regulator-jn");
+  HttpResponse r = P().Get("/api/v1/registry/export/institutions?format=csv", jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(r.Header("content-disposition").find("attachment"), std::string::npos);
+  // Every data line is a Jinan (3701) institution, and all of them are there.
+  std::istringstream in(r.body);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_NE(line.find("统一社会信用代码"), std::string::npos);
+  int64_t rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line == "\r") continue;
+    ++rows;
+    EXPECT_NE(line.find(",3701"), std::string::npos) << line;
+  }
+  EXPECT_EQ(rows, P().Count("SELECT COUNT(*) FROM institutions WHERE region_code LIKE '3701%'"));
+  // XLSX of a capability search, filtered like the search.
+  r = P().Get("/api/v1/registry/export/capabilities?item=%E9%93%85&format=xlsx", jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  imp::ReaderOptions xlsx;
+  xlsx.format = imp::Format::kXlsx;
+  auto reader = imp::OpenReaderFromBytes(r.body, xlsx);
+  ASSERT_TRUE(reader.ok()) << reader.error().ToString();
+  EXPECT_EQ((*reader)->columns().at(1), "统一社会信用代码");
+  std::set<std::string> usccs;
+  imp::Row row;
+  while (true) {
+    auto more = (*reader)->Next(&row);
+    ASSERT_TRUE(more.ok());
+    if (!*more) break;
+    for (const auto& c : row.cells) {
+      if (c.column == 1) usccs.insert(c.text);
+    }
+  }
+  // 铅 is listed by the two Jinan institutions only (Qingdao and Beijing are outside).
+  std::set<std::string> want;
+  for (int64_t id : {jinan_, jinan2_}) {
+    auto conn = P().db().Acquire();
+    auto u =
+        (*conn)->QueryOne("SELECT uscc FROM institutions WHERE id = ?", std::vector<Value>{id});
+    ASSERT_TRUE(u.ok() && u->has_value());
+    want.insert((*u)->Text(0));
+  }
+  EXPECT_EQ(usccs, want);
+  ExpectProblem(P().Get("/api/v1/registry/export/institutions?format=pdf", jn), 400,
+                "request.bad-parameter");
+  ExpectProblem(P().Get("/api/v1/registry/export/institutions"), 401, "auth.required");
 }
 
 TEST_P(RegistryApiTest, BadParametersAreProblems) {

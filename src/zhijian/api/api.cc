@@ -441,6 +441,7 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   router.Add({Verb::post, "/api/v1/apikeys", "apikeys.create", any, bind(CreateApiKey)});
   router.Add({Verb::delete_, "/api/v1/apikeys/{id}", "apikeys.revoke", any, bind(RevokeApiKey)});
   RegisterRegistryRoutes(router, ctx);
+  RegisterRegistryEditRoutes(router, ctx);
 }
 
 server::Authenticator MakeAuthenticator(ApiContext& ctx) {

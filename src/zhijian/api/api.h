@@ -14,11 +14,13 @@
 // Thread-safety: handlers are called concurrently; everything they touch is thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "zhijian/accounts/accounts.h"
 #include "zhijian/api/rate_limit.h"
 #include "zhijian/base/clock.h"
+#include "zhijian/registry/identity.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/server/metrics.h"
 #include "zhijian/server/router.h"
@@ -39,6 +41,9 @@ struct ApiContext {
   server::Metrics& metrics;
   ApiOptions options;
   RateLimiter public_limiter;
+  // Hashes the 身份证号 of people saved through the API (registry/identity.h); without it, a
+  // new person cannot be saved ("registry.no-id-key", 503).
+  std::optional<registry::IdHasher> id_hasher;
 
   ApiContext(store::Database& d, accounts::Accounts& a, const Clock& c, server::Metrics& m,
              ApiOptions o = {})
@@ -51,6 +56,11 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx);
 // The registry's routes (registry_routes.cc): search, portrait, capability ↔ standard
 // cross-search, public lookup. Called by RegisterRoutes.
 void RegisterRegistryRoutes(server::Router& router, ApiContext& ctx);
+
+// The registry's write routes (registry_edit_routes.cc): institutions (regulators), people and
+// equipment (also an institution's own users), with validation and the audit trail in
+// registry/registry.h. Called by RegisterRoutes.
+void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx);
 
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.

@@ -9,6 +9,7 @@
 #include "zhijian/api/request_params.h"
 #include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
+#include "zhijian/export/table.h"
 #include "zhijian/registry/query/query.h"
 #include "zhijian/server/json_body.h"
 
@@ -20,12 +21,6 @@ namespace rq = registry::query;
 using server::Request;
 using server::Response;
 using server::Verb;
-
-json::array Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
 
 // Registry dates are dates in China.
 std::string Today(const ApiContext& ctx) { return ChinaDate(ctx.clock.Now()); }
@@ -44,10 +39,6 @@ Result<std::optional<bool>> Bool(const Request& req, const char* name) {
   return BadParameter(name);
 }
 
-Result<int64_t> PathId(Request& req) {
-  return ParseIntParam(req.path_params["id"], "id", 1, INT64_MAX);
-}
-
 Result<rq::CapabilityMatch> CapabilityParams(const Request& req) {
   rq::CapabilityMatch m;
   ZJ_ASSIGN_OR_RETURN(m.item, QueryText(req, "item"));
@@ -60,7 +51,8 @@ Result<rq::CapabilityMatch> CapabilityParams(const Request& req) {
 
 // ---- handlers -----------------------------------------------------------------------------
 
-Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
+// The institution search's filters and sort (shared by search and export).
+Result<rq::InstitutionQuery> InstitutionQueryFrom(ApiContext& ctx, const Request& req) {
   rq::InstitutionQuery q;
   q.today = Today(ctx);
   ZJ_ASSIGN_OR_RETURN(q.name, QueryText(req, "name"));
@@ -98,6 +90,11 @@ Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(std::string order, QueryText(req, "order", 8));
   if (!order.empty() && order != "asc" && order != "desc") return BadParameter("order");
   q.descending = order == "desc";
+  return q;
+}
+
+Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(rq::InstitutionQuery q, InstitutionQueryFrom(ctx, req));
   ZJ_ASSIGN_OR_RETURN(q.cursor, QueryText(req, "cursor", 4096));
   ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 20, 1, 200));
   q.page_size = static_cast<int>(limit);
@@ -113,7 +110,7 @@ Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
     o["name"] = h.name;
     o["region_code"] = h.region_code;
     o["region_name"] = RegionDisplayName(h.region_code);
-    o["domains"] = Strings(h.domains);
+    o["domains"] = JsonStrings(h.domains);
     o["national_centre"] = h.national_centre;
     o["certificate_count"] = h.certificate_count;
     o["earliest_expiry"] = OptJson(h.earliest_expiry);
@@ -146,7 +143,7 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
   o["address"] = p.address;
   o["legal_rep"] = p.legal_rep;
   o["legal_form"] = p.legal_form;
-  o["domains"] = Strings(p.domains);
+  o["domains"] = JsonStrings(p.domains);
   o["national_centre"] = p.national_centre;
   json::array certs;
   for (const auto& c : p.certificates) {
@@ -190,7 +187,7 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
     po["id"] = pe.id;
     po["name"] = pe.name;
     po["title"] = pe.title;
-    po["roles"] = Strings(pe.roles);
+    po["roles"] = JsonStrings(pe.roles);
     json::array fields;
     for (const auto& f : pe.signatory_fields) {
       fields.push_back(
@@ -234,13 +231,18 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
   return server::JsonResponse(o);
 }
 
-Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
+Result<rq::CapabilityQuery> CapabilityQueryFrom(const Request& req) {
   rq::CapabilityQuery q;
   ZJ_ASSIGN_OR_RETURN(q.match, CapabilityParams(req));
   ZJ_ASSIGN_OR_RETURN(auto as_of, OptText(req, "as_of"));
   if (as_of) q.match.as_of = as_of;
   ZJ_ASSIGN_OR_RETURN(q.region_prefix, QueryText(req, "region", 12));
   ZJ_ASSIGN_OR_RETURN(q.category, QueryText(req, "category", 100));
+  return q;
+}
+
+Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(rq::CapabilityQuery q, CapabilityQueryFrom(req));
   ZJ_ASSIGN_OR_RETURN(q.after_id, QueryInt(req, "after", 0, 0, INT64_MAX));
   ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 50, 1, 200));
   q.page_size = static_cast<int>(limit);
@@ -285,7 +287,7 @@ Result<Response> InstitutionStandards(ApiContext& ctx, Request& req) {
                                  {"status", s.status},
                                  {"effective_on", OptJson(s.effective_on)},
                                  {"abolished_on", OptJson(s.abolished_on)},
-                                 {"replaced_by", Strings(s.replaced_by)},
+                                 {"replaced_by", JsonStrings(s.replaced_by)},
                                  {"capability_rows", s.capability_rows}});
   }
   json::object o;
@@ -310,7 +312,7 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
                                  {"uscc", l.uscc},
                                  {"region_code", l.region_code},
                                  {"region_name", RegionDisplayName(l.region_code)},
-                                 {"standards", Strings(l.standards)},
+                                 {"standards", JsonStrings(l.standards)},
                                  {"capability_rows", l.capability_rows}});
   }
   json::object o;
@@ -318,6 +320,96 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
   o["as_of"] = q.as_of;
   o["next_after"] = page.next_after_id ? json::value(page.next_after_id) : json::value(nullptr);
   return server::JsonResponse(o);
+}
+
+// ---- exports (CSV / XLSX) ------------------------------------------------------------------
+
+// Rows per export; beyond it the caller is asked to narrow the query rather than receive a
+// silently cut list.
+constexpr int64_t kExportMaxRows = 200'000;
+constexpr int kExportPage = rq::kMaxPageSize;
+
+Result<exporter::Format> ExportFormat(const Request& req) {
+  ZJ_ASSIGN_OR_RETURN(std::string f, QueryText(req, "format", 8));
+  if (f.empty()) return exporter::Format::kXlsx;
+  auto parsed = exporter::ParseFormat(f);
+  if (!parsed) return BadParameter("format");
+  return *parsed;
+}
+
+Error TooManyToExport(int64_t total) {
+  return Error::Invalid("export.too-large", "导出行数超过上限，请缩小查询范围",
+                        "too many rows to export; narrow the query",
+                        std::to_string(total) + " > " + std::to_string(kExportMaxRows));
+}
+
+Result<Response> ExportResponse(const exporter::Table& table, exporter::Format f,
+                                const std::string& stem, const std::string& today) {
+  ZJ_ASSIGN_OR_RETURN(std::string bytes, exporter::Render(table, f));
+  Response r;
+  r.status = 200;
+  r.content_type = exporter::ContentType(f);
+  r.body = std::move(bytes);
+  const std::string file = stem + "-" + today + "." + exporter::Extension(f);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> ExportInstitutions(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(exporter::Format format, ExportFormat(req));
+  ZJ_ASSIGN_OR_RETURN(rq::InstitutionQuery q, InstitutionQueryFrom(ctx, req));
+  q.page_size = kExportPage;
+  exporter::Table t;
+  t.sheet_name = "检验检测机构";
+  t.header = {"机构名称",     "统一社会信用代码", "所在地区代码",     "所在地区",
+              "检验检测领域", "是否国家质检中心", "有效证书数",       "最早到期日",
+              "能力条数",     "行政处罚数",       "严重违法失信名单", "经营异常名录"};
+  t.numeric = {false, false, false, false, false, false, true, false, true, true};
+  ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
+  for (;;) {
+    ZJ_ASSIGN_OR_RETURN(rq::InstitutionPage page,
+                        rq::SearchInstitutions(conn.get(), req.principal, q));
+    if (page.total > kExportMaxRows) return TooManyToExport(page.total);
+    for (const auto& h : page.items) {
+      std::string domains;
+      for (const auto& d : h.domains) domains += (domains.empty() ? "" : "、") + d;
+      t.rows.push_back({h.name, h.uscc, h.region_code, RegionDisplayName(h.region_code), domains,
+                        h.national_centre ? "是" : "否", std::to_string(h.certificate_count),
+                        h.earliest_expiry.value_or(""), std::to_string(h.capability_count),
+                        std::to_string(h.penalty_count), h.serious_dishonesty ? "是" : "否",
+                        h.abnormal_operation ? "是" : "否"});
+    }
+    if (page.next_cursor.empty()) break;
+    q.cursor = page.next_cursor;
+  }
+  return ExportResponse(t, format, "institutions", Today(ctx));
+}
+
+Result<Response> ExportCapabilities(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(exporter::Format format, ExportFormat(req));
+  ZJ_ASSIGN_OR_RETURN(rq::CapabilityQuery q, CapabilityQueryFrom(req));
+  q.page_size = kExportPage;
+  exporter::Table t;
+  t.sheet_name = "能力查询结果";
+  t.header = {"机构名称",  "统一社会信用代码", "所在地区", "证书编号", "类别",
+              "产品/对象", "项目/参数",        "参数",     "标准编号", "标准名称",
+              "限制范围",  "有效起始",         "有效截止"};
+  ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
+  for (;;) {
+    ZJ_ASSIGN_OR_RETURN(rq::CapabilityPage page,
+                        rq::SearchCapabilities(conn.get(), req.principal, q));
+    if (page.total > kExportMaxRows) return TooManyToExport(page.total);
+    for (const auto& h : page.items) {
+      t.rows.push_back({h.institution_name, h.uscc, RegionDisplayName(h.region_code),
+                        h.certificate_no, h.category, h.object, h.item, h.parameter, h.standard_no,
+                        h.standard_name, h.limitation, h.valid_from.value_or(""),
+                        h.valid_to.value_or("")});
+    }
+    if (page.next_after_id == 0) break;
+    q.after_id = page.next_after_id;
+  }
+  return ExportResponse(t, format, "capabilities", Today(ctx));
 }
 
 // Anonymous callers reach this through the public rate limiter (MakeAuthenticator).
@@ -342,7 +434,7 @@ Result<Response> PublicInstitutions(ApiContext& ctx, Request& req) {
     items.push_back(json::object{{"name", i.name},
                                  {"uscc", i.uscc},
                                  {"region_name", RegionDisplayName(i.region_code)},
-                                 {"domains", Strings(i.domains)},
+                                 {"domains", JsonStrings(i.domains)},
                                  {"certificates", certs}});
   }
   json::object o;
@@ -367,6 +459,10 @@ void RegisterRegistryRoutes(server::Router& router, ApiContext& ctx) {
               bind(SearchCapabilities)});
   router.Add({Verb::get, "/api/v1/registry/abolished-standards", "registry.abolished-standards",
               any, bind(AbolishedStandards)});
+  router.Add({Verb::get, "/api/v1/registry/export/institutions", "registry.institutions.export",
+              any, bind(ExportInstitutions)});
+  router.Add({Verb::get, "/api/v1/registry/export/capabilities", "registry.capabilities.export",
+              any, bind(ExportCapabilities)});
   router.Add({Verb::get, "/api/v1/public/institutions", "public.institutions", server::Everyone(),
               bind(PublicInstitutions)});
 }

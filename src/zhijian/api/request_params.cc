@@ -34,6 +34,16 @@ Result<std::string> QueryText(const server::Request& req, const char* name, size
   return *v;
 }
 
+Result<int64_t> PathId(server::Request& req, const char* name) {
+  return ParseIntParam(req.path_params[name], name, 1, INT64_MAX);
+}
+
+boost::json::array JsonStrings(const std::vector<std::string>& v) {
+  boost::json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
 boost::json::value OptJson(const std::optional<std::string>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }

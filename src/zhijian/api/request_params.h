@@ -4,10 +4,12 @@
 // Errors: kInvalidArgument "request.bad-parameter" naming the parameter.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "zhijian/base/result.h"
 #include "zhijian/server/router.h"
@@ -23,9 +25,12 @@ Result<int64_t> QueryInt(const server::Request& req, const char* name, int64_t f
 // Query parameter `name` ("" when absent), at most `max` bytes.
 Result<std::string> QueryText(const server::Request& req, const char* name, size_t max = 200);
 
+// Path parameter `name` as a positive id.
+Result<int64_t> PathId(server::Request& req, const char* name = "id");
 boost::json::value OptJson(const std::optional<std::string>& v);
 boost::json::value OptJson(const std::optional<int64_t>& v);
 
+boost::json::array JsonStrings(const std::vector<std::string>& v);
 // "山东省济南市历下区" for a region code or prefix ("37", "3701", "370102"); "全国" for "".
 std::string RegionDisplayName(const std::string& code_or_prefix);
 

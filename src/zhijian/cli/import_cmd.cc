@@ -1,4 +1,4 @@
-// `zhijian import <kind> FILE... [--dry-run] [--encoding E] [--format F] [--id-key-file K]
+// `zhijian import <kind> FILE... [--dry-run] [--encoding E] [--format F] [--id-key K]
 //  [--errors-csv OUT]`: loads registry files (registry/import/importer.h).
 //
 // Each file is imported in its own transaction, in the order given (load order: standards,
@@ -157,7 +157,7 @@ void AddImportCommand(CLI::App& app, const std::string& db_url, int* exit_code) 
   cmd->add_option("--encoding", args->encoding, "text encoding: auto, utf-8 or gb18030")
       ->capture_default_str();
   cmd->add_option("--format", args->format, "csv, xlsx or json (default: from the extension)");
-  cmd->add_option("--id-key-file", args->id_key_file, "key of the ID number hash (people)")
+  cmd->add_option("--id-key", args->id_key_file, "key of the ID number hash (people)")
       ->capture_default_str();
   cmd->add_option("--errors-csv", args->errors_csv, "write every issue to this CSV file");
   cmd->callback([args, &db_url, exit_code] { *exit_code = Run(*args, db_url); });

@@ -30,6 +30,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
+#include "zhijian/registry/identity.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/store/db.h"
 #include "zhijian/store/migrations.h"
@@ -53,17 +54,30 @@ std::string ReadPasswordFromStdin() {
 
 std::atomic<server::HttpServer*> g_server{nullptr};
 
-int Serve(const std::string& db_url, const server::ServerOptions& options,
-          const std::string& port_file, bool secure_cookies, double public_rate) {
+struct ServeArgs {
+  server::ServerOptions server;
+  std::string port_file;
+  bool secure_cookies = false;
+  double public_rate = 50;
+  std::string id_key_file = "var/keys/id-hash.key";
+};
+
+int Serve(const std::string& db_url, const ServeArgs& args) {
+  const server::ServerOptions& options = args.server;
+  const std::string& port_file = args.port_file;
+  const double public_rate = args.public_rate;
   auto db = OpenDatabase(db_url);
   if (!db) return Fail(db.error());
+  auto id_hasher = registry::IdHasher::LoadOrCreate(args.id_key_file);
+  if (!id_hasher) return Fail(id_hasher.error());
   accounts::Accounts accounts(**db, SystemClock::Instance());
   server::Metrics metrics;
   api::ApiOptions api_options;
-  api_options.secure_cookies = secure_cookies;
+  api_options.secure_cookies = args.secure_cookies;
   api_options.public_limit.per_second = public_rate;
   api_options.public_limit.burst = public_rate * 4;
   api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
+  ctx.id_hasher = std::move(*id_hasher);
   server::Router router;
   api::RegisterRoutes(router, ctx);
   server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics);
@@ -120,23 +134,26 @@ int Main(int argc, char** argv) {
 
   // serve
   auto* serve = app.add_subcommand("serve", "run the HTTP server (API + web UI)");
-  server::ServerOptions sopt;
-  std::string port_file;
-  bool secure_cookies = false;
+  ServeArgs serve_args;
+  server::ServerOptions& sopt = serve_args.server;
   serve->add_option("--addr", sopt.address, "address to bind")->capture_default_str();
   serve->add_option("--port", sopt.port, "port (0 = any free port)")->capture_default_str();
   serve->add_option("--static", sopt.static_dir, "directory of the built web UI (web/dist)");
-  serve->add_option("--port-file", port_file, "write the bound port to this file");
+  serve->add_option("--port-file", serve_args.port_file, "write the bound port to this file");
   serve->add_option("--io-threads", sopt.io_threads, "I/O threads")->capture_default_str();
   serve->add_option("--workers", sopt.worker_threads, "handler threads")->capture_default_str();
   serve->add_option("--body-limit", sopt.body_limit, "max request body bytes")
       ->capture_default_str();
-  serve->add_flag("--secure-cookies", secure_cookies, "mark cookies Secure (behind HTTPS)");
-  double public_rate = 50;
+  serve->add_flag("--secure-cookies", serve_args.secure_cookies,
+                  "mark cookies Secure (behind HTTPS)");
   serve
-      ->add_option("--public-rate", public_rate,
+      ->add_option("--public-rate", serve_args.public_rate,
                    "anonymous requests per second per address (bursts of 4x); 0 = no limit")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve
+      ->add_option("--id-key", serve_args.id_key_file,
+                   "ID-number hash key file (created if missing; the same as import's)")
       ->capture_default_str();
 
   // demo-init
@@ -196,7 +213,7 @@ int Main(int argc, char** argv) {
   const Principal cli = Principal::Cli();
   const std::string ip = "local";
 
-  if (*serve) return Serve(db_url, sopt, port_file, secure_cookies, public_rate);
+  if (*serve) return Serve(db_url, serve_args);
 
   auto db = OpenDatabase(db_url);
   if (!db) return Fail(db.error());

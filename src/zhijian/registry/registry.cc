@@ -480,8 +480,7 @@ bool MayWriteRegistry(const Principal& p) {
 Result<InstRef> MemberInstitution(Connection& tx, const Principal& actor, int64_t institution_id) {
   ZJ_ASSIGN_OR_RETURN(std::optional<InstRef> ref, LoadInstRef(tx, institution_id));
   if (!ref || !CanSee(actor, *ref)) {
-    return NotFound("registry.institution-not-found",
-                    "institution " + std::to_string(institution_id));
+    return NotFound("institution.not-found", "institution " + std::to_string(institution_id));
   }
   if (!CanEditMembers(actor, *ref)) return Forbidden("institution " + std::to_string(ref->id));
   return *ref;
@@ -1102,7 +1101,7 @@ Result<std::optional<Institution>> ReadScopedInstitution(Connection& conn, const
 }
 
 Error InstitutionNotFound(int64_t id) {
-  return NotFound("registry.institution-not-found", "institution " + std::to_string(id));
+  return NotFound("institution.not-found", "institution " + std::to_string(id));
 }
 
 Result<Profile> ReadProfileRest(Connection& conn, Institution inst) {
@@ -1369,7 +1368,7 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
   Person w;
   w.id = v.id;
   w.institution_id = v.institution_id;
-  if (w.institution_id <= 0) return Missing("institution_id");
+  if (w.id == 0 && w.institution_id <= 0) return Missing("institution_id");
   w.name = Trim(v.name);
   if (w.name.empty()) return Missing("name");
   w.id_hash = Trim(v.id_hash);
@@ -1395,6 +1394,7 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
       ZJ_TRY(ExistingMemberInstitution(tx, actor, existing->institution_id,
                                        "registry.person-not-found", "person " + Uint(w.id)));
       if (w.id_hash.empty()) w.id_hash = existing->id_hash;
+      if (w.institution_id <= 0) w.institution_id = existing->institution_id;
     }
     ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
     ZJ_ASSIGN_OR_RETURN(std::optional<Row> same_key,
@@ -1479,7 +1479,7 @@ Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipmen
   Equipment w;
   w.id = v.id;
   w.institution_id = v.institution_id;
-  if (w.institution_id <= 0) return Missing("institution_id");
+  if (w.id == 0 && w.institution_id <= 0) return Missing("institution_id");
   w.name = Trim(v.name);
   if (w.name.empty()) return Missing("name");
   w.model = Trim(v.model);
@@ -1497,6 +1497,7 @@ Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipmen
       if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(w.id));
       ZJ_TRY(ExistingMemberInstitution(tx, actor, existing->institution_id,
                                        "registry.equipment-not-found", "equipment " + Uint(w.id)));
+      if (w.institution_id <= 0) w.institution_id = existing->institution_id;
     }
     ZJ_ASSIGN_OR_RETURN(InstRef inst, MemberInstitution(tx, actor, w.institution_id));
     ZJ_ASSIGN_OR_RETURN(std::optional<Row> same_key,

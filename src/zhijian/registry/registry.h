@@ -26,7 +26,8 @@
 // Saves: kNotFound ("registry.*-not-found") for a record or institution outside the actor's
 // scope; kPermissionDenied for a role without write rights or a new region outside a
 // regulator's scope; kConflict "registry.duplicate" for a business key taken by another
-// record. Save* with id 0 creates, else replaces every field of that record; SavePerson with an
+// record. Save* with id 0 creates, else replaces every field of that record (institution_id 0
+// keeps the stored institution); SavePerson with an
 // empty id_hash on update keeps the stored one, and requires 64 lowercase hex digits otherwise
 // ("registry.bad-id-hash"). Validation codes: "registry.missing-field", "registry.bad-date",
 // "registry.bad-region", "uscc.*". A USCC failing its check character is saved and flagged in

@@ -176,6 +176,19 @@ Result<std::optional<bool>> OptionalBool(const boost::json::object& object,
   return std::optional<bool>(v->get_bool());
 }
 
+Result<std::vector<std::string>> OptionalStringList(const boost::json::object& object,
+                                                    std::string_view field) {
+  const boost::json::value* v = Find(object, field);
+  std::vector<std::string> out;
+  if (v == nullptr) return out;
+  if (!v->is_array()) return FieldType(field, "array of strings");
+  for (const auto& e : v->get_array()) {
+    if (!e.is_string()) return FieldType(field, "array of strings");
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
 Response JsonResponse(const boost::json::value& value, unsigned status) {
   return Response::Json(boost::json::serialize(value), status);
 }

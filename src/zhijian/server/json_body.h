@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zhijian/base/result.h"
 #include "zhijian/server/router.h"
@@ -43,6 +44,10 @@ Result<std::optional<int64_t>> OptionalInt(const boost::json::object& object,
                                            std::string_view field);
 Result<bool> RequiredBool(const boost::json::object& object, std::string_view field);
 Result<std::optional<bool>> OptionalBool(const boost::json::object& object, std::string_view field);
+
+// An array of strings; absent or null = empty.
+Result<std::vector<std::string>> OptionalStringList(const boost::json::object& object,
+                                                    std::string_view field);
 
 // A JSON response ("application/json; charset=utf-8") holding the serialized value.
 Response JsonResponse(const boost::json::value& value, unsigned status = 200);

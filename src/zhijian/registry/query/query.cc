@@ -232,8 +232,8 @@ Result<void> CheckDate(const std::string& t, const char* field) {
 Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Principal& viewer,
                                            const InstitutionQuery& q) {
   ZJ_ASSIGN_OR_RETURN(store::ScopePredicate scope, InstitutionScope(viewer, "i"));
-  if (q.page_size < 1 || q.page_size > 200) {
-    return BadQuery("limit", "每页条数应为 1–200", "page size must be 1-200");
+  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
+    return BadQuery("limit", "每页条数应为 1–5000", "page size must be 1-5000");
   }
   ZJ_TRY(CheckDate(q.today, "today"));
   ZJ_TRY(CheckOptDate(q.cert_valid_on, "valid_on"));
@@ -406,8 +406,8 @@ Result<CapabilityPage> SearchCapabilities(store::Connection& conn, const Princip
     return BadQuery("item", "请至少指定检测项目、参数、标准编号或标准名称之一",
                     "give at least one of item, parameter, standard number, standard name");
   }
-  if (q.page_size < 1 || q.page_size > 200) {
-    return BadQuery("limit", "每页条数应为 1–200", "page size must be 1-200");
+  if (q.page_size < 1 || q.page_size > kMaxPageSize) {
+    return BadQuery("limit", "每页条数应为 1–5000", "page size must be 1-5000");
   }
   std::string where = " WHERE 1=1";
   std::vector<Value> wp;

@@ -48,6 +48,10 @@ enum class Sort { kName, kRegion, kCertificateExpiry, kCapabilityCount };
 const char* SortName(Sort s);
 std::optional<Sort> ParseSort(std::string_view text);
 
+// Largest page of the searches (exports read in pages of this size; the HTTP API's interactive
+// pages are at most 200 rows).
+inline constexpr int kMaxPageSize = 5000;
+
 struct CapabilityMatch {
   std::string item;                  // exact
   std::string parameter;             // exact
@@ -77,7 +81,7 @@ struct InstitutionQuery {
   Sort sort = Sort::kName;
   bool descending = false;
   std::string cursor;  // from a previous page's next_cursor; empty = first page
-  int page_size = 20;  // 1..200
+  int page_size = 20;  // 1..kMaxPageSize
   std::string today;   // "YYYY-MM-DD" (injected clock): default as-of date for credit flags
 };
 
@@ -113,7 +117,7 @@ struct CapabilityQuery {
   std::string category;       // exact, optional
   bool require_valid_certificate = true;  // when match.as_of is set: certificate valid then
   int64_t after_id = 0;                   // capability id cursor (0 = first page)
-  int page_size = 50;                     // 1..200
+  int page_size = 50;                     // 1..kMaxPageSize
 };
 
 struct CapabilityHit {

@@ -796,7 +796,7 @@ TEST_P(QueryTest, BadInputIsRefused) {
   EXPECT_EQ(SearchInstitutions(conn->get(), Principal::Cli(), q).error().code(),
             "registry.bad-query");
   q.cert_valid_on.reset();
-  q.page_size = 201;
+  q.page_size = kMaxPageSize + 1;
   EXPECT_FALSE(SearchInstitutions(conn->get(), Principal::Cli(), q).ok());
   q.page_size = 1;
   auto first = SearchInstitutions(conn->get(), Principal::Cli(), q);

@@ -1,0 +1,234 @@
+// Write routes of the institution registry: institutions (regulators and administrators),
+// people and equipment (also the institution's own users). Thin: read the JSON body, call
+// registry::Registry with the caller's Principal — which checks role and scope, validates,
+// writes and appends the audit record in one transaction — and render the saved record.
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "zhijian/api/api.h"
+#include "zhijian/api/request_params.h"
+#include "zhijian/registry/registry.h"
+#include "zhijian/server/json_body.h"
+
+namespace zhijian::api {
+namespace {
+
+namespace json = boost::json;
+using server::Request;
+using server::Response;
+using server::Verb;
+
+// Text fields: absent or null = "".
+Result<std::string> Text(const json::object& body, const char* field) {
+  ZJ_ASSIGN_OR_RETURN(auto v, server::OptionalString(body, field));
+  return v.value_or("");
+}
+
+Result<std::optional<std::string>> OptDate(const json::object& body, const char* field) {
+  ZJ_ASSIGN_OR_RETURN(auto v, server::OptionalString(body, field));
+  if (v && v->empty()) v.reset();
+  return v;
+}
+
+json::object InstitutionJson(const registry::Institution& v) {
+  return json::object{{"id", v.id},
+                      {"uscc", v.uscc},
+                      {"name", v.name},
+                      {"region_code", v.region_code},
+                      {"region_name", RegionDisplayName(v.region_code)},
+                      {"address", v.address},
+                      {"legal_rep", v.legal_rep},
+                      {"legal_form", v.legal_form},
+                      {"domains", JsonStrings(v.domains)},
+                      {"national_centre", v.national_centre}};
+}
+
+json::object PersonJson(const registry::Person& v) {
+  json::array fields;
+  for (const auto& f : v.signatory_fields) {
+    fields.push_back(json::object{{"field", f.field},
+                                  {"from", OptJson(f.authorized_from)},
+                                  {"to", OptJson(f.authorized_to)}});
+  }
+  // The ID hash is not shown: it is a matching key, not something a client needs.
+  return json::object{
+      {"id", v.id},       {"institution_id", v.institution_id}, {"name", v.name},
+      {"title", v.title}, {"roles", JsonStrings(v.roles)},      {"signatory_fields", fields}};
+}
+
+json::object EquipmentJson(const registry::Equipment& v) {
+  return json::object{{"id", v.id},         {"institution_id", v.institution_id},
+                      {"name", v.name},     {"model", v.model},
+                      {"serial", v.serial}, {"calibration_due", OptJson(v.calibration_due)}};
+}
+
+Result<registry::Institution> InstitutionFromBody(const json::object& body) {
+  registry::Institution v;
+  ZJ_ASSIGN_OR_RETURN(v.uscc, server::RequiredString(body, "uscc"));
+  ZJ_ASSIGN_OR_RETURN(v.name, server::RequiredString(body, "name"));
+  ZJ_ASSIGN_OR_RETURN(v.region_code, server::RequiredString(body, "region_code"));
+  ZJ_ASSIGN_OR_RETURN(v.address, Text(body, "address"));
+  ZJ_ASSIGN_OR_RETURN(v.legal_rep, Text(body, "legal_rep"));
+  ZJ_ASSIGN_OR_RETURN(v.legal_form, Text(body, "legal_form"));
+  ZJ_ASSIGN_OR_RETURN(v.domains, server::OptionalStringList(body, "domains"));
+  ZJ_ASSIGN_OR_RETURN(auto centre, server::OptionalBool(body, "national_centre"));
+  v.national_centre = centre.value_or(false);
+  return v;
+}
+
+// A person from the body. `id_number` (身份证号) is validated and hashed here, never stored or
+// logged; on create it is required, on update it may be left out to keep the stored hash.
+Result<registry::Person> PersonFromBody(ApiContext& ctx, const json::object& body, bool create) {
+  registry::Person v;
+  ZJ_ASSIGN_OR_RETURN(v.name, server::RequiredString(body, "name"));
+  ZJ_ASSIGN_OR_RETURN(auto id_number, server::OptionalString(body, "id_number"));
+  if (create && (!id_number || id_number->empty())) {
+    return Error::Invalid("request.field-missing", "缺少必填字段", "a required field is missing",
+                          "id_number");
+  }
+  if (id_number && !id_number->empty()) {
+    if (!ctx.id_hasher) {
+      return Error(Error::Kind::kUnavailable, "registry.no-id-key", "服务器未配置身份证号哈希密钥",
+                   "the server has no ID-number hash key (serve --id-key)");
+    }
+    ZJ_ASSIGN_OR_RETURN(v.id_hash, ctx.id_hasher->HashText(*id_number));
+  }
+  ZJ_ASSIGN_OR_RETURN(v.title, Text(body, "title"));
+  ZJ_ASSIGN_OR_RETURN(v.roles, server::OptionalStringList(body, "roles"));
+  const json::value* fields = body.if_contains("signatory_fields");
+  if (fields && !fields->is_null()) {
+    if (!fields->is_array()) {
+      return Error::Invalid("request.field-type", "字段类型错误", "a field has the wrong type",
+                            "signatory_fields: array of objects");
+    }
+    for (const auto& f : fields->get_array()) {
+      if (!f.is_object()) {
+        return Error::Invalid("request.field-type", "字段类型错误", "a field has the wrong type",
+                              "signatory_fields: array of objects");
+      }
+      registry::SignatoryField s;
+      ZJ_ASSIGN_OR_RETURN(s.field, server::RequiredString(f.get_object(), "field"));
+      ZJ_ASSIGN_OR_RETURN(s.authorized_from, OptDate(f.get_object(), "from"));
+      ZJ_ASSIGN_OR_RETURN(s.authorized_to, OptDate(f.get_object(), "to"));
+      v.signatory_fields.push_back(std::move(s));
+    }
+  }
+  return v;
+}
+
+Result<registry::Equipment> EquipmentFromBody(const json::object& body) {
+  registry::Equipment v;
+  ZJ_ASSIGN_OR_RETURN(v.name, server::RequiredString(body, "name"));
+  ZJ_ASSIGN_OR_RETURN(v.model, Text(body, "model"));
+  ZJ_ASSIGN_OR_RETURN(v.serial, Text(body, "serial"));
+  ZJ_ASSIGN_OR_RETURN(v.calibration_due, OptDate(body, "calibration_due"));
+  return v;
+}
+
+// ---- handlers -----------------------------------------------------------------------------
+
+Result<Response> CreateInstitution(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Institution v, InstitutionFromBody(body));
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Institution saved,
+                      reg.SaveInstitution(req.principal, v, req.remote_ip));
+  return server::JsonResponse(InstitutionJson(saved), 201);
+}
+
+Result<Response> UpdateInstitution(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Institution v, InstitutionFromBody(body));
+  v.id = id;
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Institution saved,
+                      reg.SaveInstitution(req.principal, v, req.remote_ip));
+  return server::JsonResponse(InstitutionJson(saved));
+}
+
+Result<Response> CreatePerson(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t institution_id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Person v, PersonFromBody(ctx, body, true));
+  v.institution_id = institution_id;
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Person saved, reg.SavePerson(req.principal, v, req.remote_ip));
+  return server::JsonResponse(PersonJson(saved), 201);
+}
+
+Result<Response> UpdatePerson(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Person v, PersonFromBody(ctx, body, false));
+  v.id = id;
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Person saved, reg.SavePerson(req.principal, v, req.remote_ip));
+  return server::JsonResponse(PersonJson(saved));
+}
+
+Result<Response> DeletePerson(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_TRY(reg.DeletePerson(req.principal, id, req.remote_ip));
+  return Response::NoContent();
+}
+
+Result<Response> CreateEquipment(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t institution_id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Equipment v, EquipmentFromBody(body));
+  v.institution_id = institution_id;
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Equipment saved,
+                      reg.SaveEquipment(req.principal, v, req.remote_ip));
+  return server::JsonResponse(EquipmentJson(saved), 201);
+}
+
+Result<Response> UpdateEquipment(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  ZJ_ASSIGN_OR_RETURN(registry::Equipment v, EquipmentFromBody(body));
+  v.id = id;
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Equipment saved,
+                      reg.SaveEquipment(req.principal, v, req.remote_ip));
+  return server::JsonResponse(EquipmentJson(saved));
+}
+
+Result<Response> DeleteEquipment(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_TRY(reg.DeleteEquipment(req.principal, id, req.remote_ip));
+  return Response::NoContent();
+}
+
+}  // namespace
+
+void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx) {
+  auto bind = [&ctx](Result<Response> (*fn)(ApiContext&, Request&)) {
+    return [&ctx, fn](Request& req) { return fn(ctx, req); };
+  };
+  using R = Role;
+  const std::vector<Role> regulators = {R::kAdmin, R::kRegulator};
+  const std::vector<Role> editors = {R::kAdmin, R::kRegulator, R::kInstitution};
+  router.Add({Verb::post, "/api/v1/registry/institutions", "registry.institutions.create",
+              regulators, bind(CreateInstitution)});
+  router.Add({Verb::put, "/api/v1/registry/institutions/{id}", "registry.institutions.update",
+              regulators, bind(UpdateInstitution)});
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/people", "registry.people.create",
+              editors, bind(CreatePerson)});
+  router.Add({Verb::put, "/api/v1/registry/people/{id}", "registry.people.update", editors,
+              bind(UpdatePerson)});
+  router.Add({Verb::delete_, "/api/v1/registry/people/{id}", "registry.people.delete", editors,
+              bind(DeletePerson)});
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/equipment",
+              "registry.equipment.create", editors, bind(CreateEquipment)});
+  router.Add({Verb::put, "/api/v1/registry/equipment/{id}", "registry.equipment.update", editors,
+              bind(UpdateEquipment)});
+  router.Add({Verb::delete_, "/api/v1/registry/equipment/{id}", "registry.equipment.delete",
+              editors, bind(DeleteEquipment)});
+}
+
+}  // namespace zhijian::api
