@@ -16,6 +16,10 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # registry import: XLSX (zip + XML), GB18030 via glibc iconv; XLSX writing for tests and exports
   libzip-dev libxml2-dev libxlsxwriter-dev
+  # report codes and QR (ledger/qr.h): QR encoding, PNG output, and zbarimg to prove scanners read it
+  libqrencode-dev libpng-dev zbar-tools
+  # report intake (issue 5): PDF text with word boxes, rendering, OCR with Chinese
+  libpoppler-cpp-dev poppler-utils tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
   # PostgreSQL server for the storage tests on the second backend
   postgresql-15 postgresql-client-15
   # fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes
