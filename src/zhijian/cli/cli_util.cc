@@ -15,13 +15,15 @@ int Fail(const Error& e, const std::string& where) {
   return 1;
 }
 
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url) {
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk) {
   if (url.rfind("sqlite:", 0) == 0 && url != "sqlite::memory:") {
     std::filesystem::path p(url.substr(7));
     std::error_code ec;
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
   }
-  return store::Database::Open(url);
+  store::OpenOptions options;
+  if (bulk) options.sqlite_cache_mib = 1024;
+  return store::Database::Open(url, options);
 }
 
 }  // namespace zhijian::cli

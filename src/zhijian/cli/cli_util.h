@@ -16,6 +16,8 @@ int Fail(const Error& error, const std::string& where = "");
 
 // Opens the database of `url`, creating the parent directory of a "sqlite:PATH" file first so
 // that a fresh checkout works; applies pending migrations.
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url);
+// `bulk`: for commands that write many rows in one transaction (import, gen --load,
+// demo-init): a 1 GiB SQLite page cache per connection (store::OpenOptions::sqlite_cache_mib).
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk = false);
 
 }  // namespace zhijian::cli

@@ -36,7 +36,7 @@ struct GenArgs {
 };
 
 int Load(const std::string& db_url, const GenArgs& a) {
-  auto db = OpenDatabase(db_url);
+  auto db = OpenDatabase(db_url, /*bulk=*/true);
   if (!db) return Fail(db.error());
   auto totals = LoadRegistryDirectory(**db, a.out, a.id_key_file, std::cout);
   if (!totals) return Fail(totals.error());

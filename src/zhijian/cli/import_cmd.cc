@@ -73,7 +73,7 @@ int Run(const ImportArgs& args, const std::string& db_url) {
   options.id_key_file = args.id_key_file;
   options.keep_issues = kMaxPrinted;
 
-  auto db = OpenDatabase(db_url);
+  auto db = OpenDatabase(db_url, /*bulk=*/true);
   if (!db) {
     (void)Fail(db.error(), "import");
     return 1;

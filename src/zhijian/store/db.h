@@ -150,6 +150,10 @@ struct OpenOptions {
   int busy_timeout_ms = 5000;         // SQLite busy timeout; PostgreSQL lock_timeout
   bool migrate = true;                // apply pending migrations on open
   int statement_timeout_ms = 300000;  // PostgreSQL statement_timeout (0 = none)
+  // SQLite page cache per connection, in MiB (PRAGMA cache_size). Bulk loaders raise it: a
+  // transaction whose dirty pages outgrow the cache spills them to the WAL and rewrites them
+  // there, which made imports several times slower (docs/performance.md).
+  int sqlite_cache_mib = 32;
 };
 
 class Database {

@@ -1,6 +1,7 @@
 // The SQLite adapter: one sqlite3* per connection, prepared statements cached (LRU).
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <list>
 #include <string>
 #include <unordered_map>
@@ -208,7 +209,12 @@ Result<std::unique_ptr<NativeConnection>> OpenSqlite(const std::string& path,
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   auto conn = std::make_unique<SqliteConnection>(db);
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+  // temp_store=MEMORY: statement journals and sorter spills stay in memory (a multi-row
+  // upsert inside a transaction journals the pages it changes).
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+      "PRAGMA cache_size=-" +
+      std::to_string(int64_t{std::max(1, options.sqlite_cache_mib)} * 1024) + ";";
   if (path != ":memory:") pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
   if (auto r = conn->ExecScript(pragmas); !r) return std::move(r).error();
   return std::unique_ptr<NativeConnection>(std::move(conn));
