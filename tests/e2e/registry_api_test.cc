@@ -79,6 +79,11 @@ class RegistryApiTest : public ::testing::TestWithParam<std::string> {
           "'GB 5009.15', '食品中镉的测定', '2021-03-01', ?, ? FROM certificates WHERE number = ?",
           {ts, ts, number});
     }
+    // Rows written around the Registry: the stored counts as 0009 computes them.
+    Exec(
+        "UPDATE institutions SET capability_count = (SELECT COUNT(*) FROM capabilities k WHERE "
+        "k.institution_id = institutions.id)",
+        {});
     Exec(
         "INSERT INTO people (institution_id, name, id_hash, title, roles, created_at, updated_at) "
         "VALUES (?, '张三', 'hash-1', '高级工程师', '|技术负责人|授权签字人|', ?, ?)",

@@ -747,20 +747,11 @@ constexpr size_t kBatchRows = 1000;
 
 }  // namespace
 
+// One path for single rows and batches, so that the stored per-institution counts are kept in
+// one place.
 Result<Upserted> Registry::UpsertCapability(Connection& tx, const Capability& v) {
-  if (v.certificate_id <= 0) return Missing("certificate_id");
-  int64_t institution_id = v.institution_id;
-  if (institution_id <= 0) {
-    ZJ_ASSIGN_OR_RETURN(institution_id, InstitutionOfCertificate(tx, v.certificate_id));
-  }
-  ZJ_ASSIGN_OR_RETURN(CapabilityRow c, NormaliseCapability(v, institution_id));
-  std::vector<Value> keys;
-  keys.reserve(6);
-  AppendKey(keys, c);
-  std::vector<Value> vals;
-  vals.reserve(7);
-  AppendValues(vals, c);
-  return RunUpsert(tx, CapabilitySql(), std::move(keys), std::move(vals), NowText(clock_.Now()));
+  ZJ_ASSIGN_OR_RETURN(auto results, UpsertCapabilities(tx, std::span<const Capability>(&v, 1)));
+  return std::move(results.at(0));
 }
 
 Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
@@ -955,13 +946,26 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
   static const std::string kUpdate =
       "UPDATE capabilities SET institution_id = ?, standard_key = ?, standard_name = ?, "
       "limitation = ?, approved_on = ?, valid_from = ?, valid_to = ?, updated_at = ? WHERE id = ?";
+  std::map<int64_t, int64_t> count_delta;  // institutions.capability_count (0009)
   for (const State& s : states) {
+    if (s.id <= 0) continue;
+    if (!s.stored) {
+      ++count_delta[s.row.institution_id];
+    } else if (s.dirty && s.stored->institution_id != s.row.institution_id) {
+      --count_delta[s.stored->institution_id];
+      ++count_delta[s.row.institution_id];
+    }
     if (!s.dirty) continue;
     params.clear();
     AppendValues(params, s.row);
     params.emplace_back(now);
     params.emplace_back(s.id);
     ZJ_TRY(tx.Exec(kUpdate, params));
+  }
+  for (const auto& [institution_id, delta] : count_delta) {
+    if (delta == 0) continue;
+    ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count + ? WHERE id = ?",
+                   std::vector<Value>{delta, institution_id}));
   }
   return out;
 }

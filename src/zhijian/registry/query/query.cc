@@ -339,7 +339,7 @@ Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Princi
           "AND c.status = 'valid' AND c.expires_on IS NOT NULL), '9999-12-31')";
       break;
     case Sort::kCapabilityCount:
-      sort_key = "(SELECT COUNT(*) FROM capabilities k WHERE k.institution_id = i.id)";
+      sort_key = "i.capability_count";
       break;
   }
   const std::string coll = IntKey(q.sort) ? "" : ByteOrder(b);
@@ -352,7 +352,7 @@ Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Princi
       "(SELECT COUNT(*) FROM certificates c WHERE c.institution_id = t.id), "
       "(SELECT MIN(c.expires_on) FROM certificates c WHERE c.institution_id = t.id AND c.status = "
       "'valid'), "
-      "(SELECT COUNT(*) FROM capabilities k WHERE k.institution_id = t.id), "
+      "(SELECT capability_count FROM institutions n WHERE n.id = t.id), "
       "(SELECT COUNT(*) FROM penalties p WHERE p.institution_id = t.id), "
       "(SELECT COUNT(*) FROM credit_flags f WHERE f.institution_id = t.id AND f.kind = "
       "'serious-dishonesty' AND f.listed_on <= ? AND (f.removed_on IS NULL OR f.removed_on > ?)), "

@@ -247,6 +247,11 @@ void Load(store::Database& db, const Data& d) {
           k.standard_key, k.standard_name, store::OptText(k.approved_on),
           store::OptText(k.valid_from), store::OptText(k.valid_to), ts, ts});
   }
+  // Rows written around the Registry: the stored counts as 0009 computes them.
+  Exec(c,
+       "UPDATE institutions SET capability_count = (SELECT COUNT(*) FROM capabilities k WHERE "
+       "k.institution_id = institutions.id)",
+       {});
   int n = 0;
   for (const auto& p : d.penalties) {
     Exec(c,
