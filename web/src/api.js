@@ -57,9 +57,16 @@ async function request(method, path, { query, body, redirectOn401 = true } = {})
     init.headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
-  let response
+  const response = await fetchOrThrow(buildUrl(path, query), init)
+  if (response.status === 204) return null
+  const data = await bodyJson(response)
+  if (response.ok) return data
+  throw problemError(response, data, redirectOn401)
+}
+
+async function fetchOrThrow(url, init) {
   try {
-    response = await fetch(buildUrl(path, query), init)
+    return await fetch(url, init)
   } catch (cause) {
     throw new ApiError(0, {
       code: 'network',
@@ -69,17 +76,21 @@ async function request(method, path, { query, body, redirectOn401 = true } = {})
       message_en: 'Cannot reach the server; check the network and try again.',
     })
   }
-  if (response.status === 204) return null
+}
+
+async function bodyJson(response) {
   const text = await response.text()
-  let data = null
-  if (text) {
-    try {
-      data = JSON.parse(text)
-    } catch {
-      data = null
-    }
+  if (!text) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
   }
-  if (response.ok) return data
+}
+
+// The ApiError of a non-2xx answer (its problem+json body parsed into `data`); a 401 is also
+// reported to the onUnauthorized() handler.
+function problemError(response, data, redirectOn401 = true) {
   const problem = data && typeof data === 'object' ? data : { title: response.statusText }
   const error = new ApiError(
     response.status,
@@ -87,7 +98,7 @@ async function request(method, path, { query, body, redirectOn401 = true } = {})
     parseRetryAfter(response.headers.get('Retry-After')),
   )
   if (response.status === 401 && redirectOn401 && unauthorizedHandler) unauthorizedHandler(error)
-  throw error
+  return error
 }
 
 // The message of an error in the UI language ('zh-CN' or 'en').
@@ -123,7 +134,67 @@ export const api = {
   capabilitySearch: (filters) => request('GET', '/api/v1/registry/capabilities', { query: filters }),
   abolishedStandards: (filters) =>
     request('GET', '/api/v1/registry/abolished-standards', { query: filters }),
+  // Registry edits (people and equipment also by the institution's own users; the server
+  // decides who may).
+  updateInstitution: (id, body) =>
+    request('PUT', `/api/v1/registry/institutions/${encodeURIComponent(id)}`, { body }),
+  createPerson: (institutionId, body) =>
+    request('POST', `/api/v1/registry/institutions/${encodeURIComponent(institutionId)}/people`, {
+      body,
+    }),
+  updatePerson: (id, body) =>
+    request('PUT', `/api/v1/registry/people/${encodeURIComponent(id)}`, { body }),
+  deletePerson: (id) => request('DELETE', `/api/v1/registry/people/${encodeURIComponent(id)}`),
+  createEquipment: (institutionId, body) =>
+    request(
+      'POST',
+      `/api/v1/registry/institutions/${encodeURIComponent(institutionId)}/equipment`,
+      { body },
+    ),
+  updateEquipment: (id, body) =>
+    request('PUT', `/api/v1/registry/equipment/${encodeURIComponent(id)}`, { body }),
+  deleteEquipment: (id) =>
+    request('DELETE', `/api/v1/registry/equipment/${encodeURIComponent(id)}`),
   // Anonymous; a 401 here must not redirect to the login page.
   publicLookup: (filters) =>
     request('GET', '/api/v1/public/institutions', { query: filters, redirectOn401: false }),
+}
+
+// The URL of a registry export: `kind` 'institutions' or 'capabilities', `format` 'xlsx' or
+// 'csv', `filters` the search's query parameters (empty values and paging ones left out).
+export function exportUrl(kind, format, filters) {
+  const query = { format }
+  for (const [key, value] of Object.entries(filters || {})) {
+    if (key !== 'cursor' && key !== 'limit' && key !== 'after') query[key] = value
+  }
+  return buildUrl(`/api/v1/registry/export/${kind}`, query)
+}
+
+function fileNameOf(response, fallback) {
+  const header = response.headers.get('Content-Disposition') || ''
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header)
+  return plain ? plain[1].trim() : fallback
+}
+
+// Downloads an export through a Blob (so that a refused export, e.g. export.too-large, becomes
+// an ApiError to show rather than a broken download); resolves to the file name saved.
+export async function downloadExport(kind, format, filters) {
+  const response = await fetchOrThrow(exportUrl(kind, format, filters), {
+    credentials: 'same-origin',
+    headers: { Accept: '*/*' },
+  })
+  if (!response.ok) throw problemError(response, await bodyJson(response))
+  const blob = await response.blob()
+  const name = fileNameOf(response, `${kind}.${format}`)
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Give the browser time to start reading the blob before it is released.
+  setTimeout(() => URL.revokeObjectURL(url), 60000)
+  return name
 }
