@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$BIN" --db "sqlite:$DIR/zj.db" migrate >/dev/null
-"$BIN" --db "sqlite:$DIR/zj.db" serve --public-rate 0 --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
+"$BIN" --db "sqlite:$DIR/zj.db" serve --id-key "$DIR/id.key" --public-rate 0 --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
 PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 PORT=$(cat "$DIR/port")

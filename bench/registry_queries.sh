@@ -58,7 +58,7 @@ if ! sqlite3 "$DB" "SELECT 1 FROM users WHERE username = 'bench'" | grep -q 1; t
     --password-stdin >/dev/null
 fi
 
-"$BIN" --db "$URL" serve --public-rate 0 --port 0 --port-file "$WORK/port" \
+"$BIN" --db "$URL" serve --id-key "$DATA/id.key" --public-rate 0 --port 0 --port-file "$WORK/port" \
   2>"$WORK/server.log" >/dev/null &
 PID=$!
 for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "zhijian/base/date.h"
@@ -198,6 +199,14 @@ Result<IdHasher> IdHasher::LoadOrCreate(const std::string& path) {
   unsigned char suffix[8];
   if (RAND_bytes(suffix, sizeof suffix) != 1) {
     return Error::Internal("identity.random", "RAND_bytes failed");
+  }
+  // The key's directory (e.g. var/keys) is created private if missing.
+  if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::error_code ec;
+    if (std::filesystem::create_directories(parent, ec)) {
+      std::filesystem::permissions(parent, std::filesystem::perms::owner_all,
+                                   std::filesystem::perm_options::replace, ec);
+    }
   }
   const std::string tmp =
       path + ".tmp-" + HexEncode(std::string_view(reinterpret_cast<char*>(suffix), sizeof suffix));

@@ -60,7 +60,8 @@ class IdHasher {
   static constexpr size_t kKeySize = 32;
 
   // Reads the key from `path`, or creates the file (mode 0600, 32 random bytes from the
-  // OpenSSL CSPRNG) if it does not exist. Concurrent first calls agree on one key.
+  // OpenSSL CSPRNG; a missing directory is created with mode 0700) if it does not exist.
+  // Concurrent first calls agree on one key.
   static Result<IdHasher> LoadOrCreate(const std::string& path);
   // A hasher with the given key (exactly kKeySize bytes); for tests and tools.
   static Result<IdHasher> FromKey(std::string_view key);
