@@ -128,107 +128,91 @@ Result<registry::Equipment> EquipmentFromBody(const json::object& body) {
 
 // ---- handlers -----------------------------------------------------------------------------
 
-Result<Response> CreateInstitution(ApiContext& ctx, Request& req) {
+// What the path's {id} names: nothing (a new institution), the institution of a new member
+// record (person, equipment), or the record being replaced.
+enum class Target { kNew, kNewMember, kRecord };
+
+// The one shape of every save route: read the body, place the path id, save with the caller's
+// Principal (role, scope, validation and audit are the registry's), render the saved record.
+template <typename T>
+Result<Response> Save(ApiContext& ctx, Request& req, Target target,
+                      Result<T> (*from_body)(ApiContext&, const json::object&, bool create),
+                      Result<T> (registry::Registry::*save)(const Principal&, const T&,
+                                                            const std::string&),
+                      json::object (*to_json)(const T&)) {
+  int64_t id = 0;
+  if (target != Target::kNew) {
+    ZJ_ASSIGN_OR_RETURN(id, PathId(req));
+  }
   ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Institution v, InstitutionFromBody(body));
+  ZJ_ASSIGN_OR_RETURN(T v, from_body(ctx, body, target != Target::kRecord));
+  if (target == Target::kRecord) v.id = id;
+  if constexpr (requires { v.institution_id; }) {
+    if (target == Target::kNewMember) v.institution_id = id;
+  }
   registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Institution saved,
-                      reg.SaveInstitution(req.principal, v, req.remote_ip));
-  return server::JsonResponse(InstitutionJson(saved), 201);
+  ZJ_ASSIGN_OR_RETURN(T saved, (reg.*save)(req.principal, v, req.remote_ip));
+  return server::JsonResponse(to_json(saved), target == Target::kRecord ? 200 : 201);
 }
 
-Result<Response> UpdateInstitution(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
-  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Institution v, InstitutionFromBody(body));
-  v.id = id;
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Institution saved,
-                      reg.SaveInstitution(req.principal, v, req.remote_ip));
-  return server::JsonResponse(InstitutionJson(saved));
-}
-
-Result<Response> CreatePerson(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t institution_id, PathId(req));
-  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Person v, PersonFromBody(ctx, body, true));
-  v.institution_id = institution_id;
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Person saved, reg.SavePerson(req.principal, v, req.remote_ip));
-  return server::JsonResponse(PersonJson(saved), 201);
-}
-
-Result<Response> UpdatePerson(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
-  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Person v, PersonFromBody(ctx, body, false));
-  v.id = id;
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Person saved, reg.SavePerson(req.principal, v, req.remote_ip));
-  return server::JsonResponse(PersonJson(saved));
-}
-
-Result<Response> DeletePerson(ApiContext& ctx, Request& req) {
+Result<Response> Delete(ApiContext& ctx, Request& req,
+                        Result<void> (registry::Registry::*remove)(const Principal&, int64_t,
+                                                                   const std::string&)) {
   ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_TRY(reg.DeletePerson(req.principal, id, req.remote_ip));
+  ZJ_TRY((reg.*remove)(req.principal, id, req.remote_ip));
   return Response::NoContent();
 }
 
-Result<Response> CreateEquipment(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t institution_id, PathId(req));
-  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Equipment v, EquipmentFromBody(body));
-  v.institution_id = institution_id;
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Equipment saved,
-                      reg.SaveEquipment(req.principal, v, req.remote_ip));
-  return server::JsonResponse(EquipmentJson(saved), 201);
+Result<registry::Institution> InstitutionFrom(ApiContext&, const json::object& body, bool) {
+  return InstitutionFromBody(body);
 }
-
-Result<Response> UpdateEquipment(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
-  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
-  ZJ_ASSIGN_OR_RETURN(registry::Equipment v, EquipmentFromBody(body));
-  v.id = id;
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_ASSIGN_OR_RETURN(registry::Equipment saved,
-                      reg.SaveEquipment(req.principal, v, req.remote_ip));
-  return server::JsonResponse(EquipmentJson(saved));
-}
-
-Result<Response> DeleteEquipment(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
-  registry::Registry reg(ctx.db, ctx.clock);
-  ZJ_TRY(reg.DeleteEquipment(req.principal, id, req.remote_ip));
-  return Response::NoContent();
+Result<registry::Equipment> EquipmentFrom(ApiContext&, const json::object& body, bool) {
+  return EquipmentFromBody(body);
 }
 
 }  // namespace
 
 void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx) {
-  auto bind = [&ctx](Result<Response> (*fn)(ApiContext&, Request&)) {
-    return [&ctx, fn](Request& req) { return fn(ctx, req); };
-  };
   using R = Role;
   const std::vector<Role> regulators = {R::kAdmin, R::kRegulator};
   const std::vector<Role> editors = {R::kAdmin, R::kRegulator, R::kInstitution};
+  using registry::Equipment;
+  using registry::Institution;
+  using registry::Person;
+  using registry::Registry;
+  auto save = [&ctx]<typename T>(
+                  Target target, Result<T> (*from)(ApiContext&, const json::object&, bool),
+                  Result<T> (Registry::*fn)(const Principal&, const T&, const std::string&),
+                  json::object (*to_json)(const T&)) {
+    return [&ctx, target, from, fn, to_json](Request& req) {
+      return Save<T>(ctx, req, target, from, fn, to_json);
+    };
+  };
+  auto remove =
+      [&ctx](Result<void> (Registry::*fn)(const Principal&, int64_t, const std::string&)) {
+        return [&ctx, fn](Request& req) { return Delete(ctx, req, fn); };
+      };
   router.Add({Verb::post, "/api/v1/registry/institutions", "registry.institutions.create",
-              regulators, bind(CreateInstitution)});
-  router.Add({Verb::put, "/api/v1/registry/institutions/{id}", "registry.institutions.update",
-              regulators, bind(UpdateInstitution)});
+              regulators,
+              save(Target::kNew, &InstitutionFrom, &Registry::SaveInstitution, &InstitutionJson)});
+  router.Add(
+      {Verb::put, "/api/v1/registry/institutions/{id}", "registry.institutions.update", regulators,
+       save(Target::kRecord, &InstitutionFrom, &Registry::SaveInstitution, &InstitutionJson)});
   router.Add({Verb::post, "/api/v1/registry/institutions/{id}/people", "registry.people.create",
-              editors, bind(CreatePerson)});
+              editors,
+              save(Target::kNewMember, &PersonFromBody, &Registry::SavePerson, &PersonJson)});
   router.Add({Verb::put, "/api/v1/registry/people/{id}", "registry.people.update", editors,
-              bind(UpdatePerson)});
+              save(Target::kRecord, &PersonFromBody, &Registry::SavePerson, &PersonJson)});
   router.Add({Verb::delete_, "/api/v1/registry/people/{id}", "registry.people.delete", editors,
-              bind(DeletePerson)});
+              remove(&Registry::DeletePerson)});
   router.Add({Verb::post, "/api/v1/registry/institutions/{id}/equipment",
-              "registry.equipment.create", editors, bind(CreateEquipment)});
+              "registry.equipment.create", editors,
+              save(Target::kNewMember, &EquipmentFrom, &Registry::SaveEquipment, &EquipmentJson)});
   router.Add({Verb::put, "/api/v1/registry/equipment/{id}", "registry.equipment.update", editors,
-              bind(UpdateEquipment)});
+              save(Target::kRecord, &EquipmentFrom, &Registry::SaveEquipment, &EquipmentJson)});
   router.Add({Verb::delete_, "/api/v1/registry/equipment/{id}", "registry.equipment.delete",
-              editors, bind(DeleteEquipment)});
+              editors, remove(&Registry::DeleteEquipment)});
 }
 
 }  // namespace zhijian::api
