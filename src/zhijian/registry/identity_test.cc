@@ -234,9 +234,27 @@ TEST_F(KeyFileTest, RefusesAMalformedKeyFile) {
   Result<IdHasher> h = IdHasher::LoadOrCreate(path);
   ASSERT_FALSE(h);
   EXPECT_EQ(h.error().code(), "identity.bad-key");
-  Result<IdHasher> missing_dir = IdHasher::LoadOrCreate(dir_ + "/no/such/dir/id.key");
-  ASSERT_FALSE(missing_dir);
-  EXPECT_EQ(missing_dir.error().code(), "identity.key-io");
+  // A directory that cannot be created (a file stands in its way) is an I/O error.
+  std::ofstream(dir_ + "/blocker") << "x";
+  Result<IdHasher> blocked = IdHasher::LoadOrCreate(dir_ + "/blocker/sub/id.key");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code(), "identity.key-io");
+}
+
+TEST_F(KeyFileTest, CreatesAMissingDirectoryPrivately) {
+  const std::string path = dir_ + "/var/keys/id.key";
+  Result<IdHasher> h = IdHasher::LoadOrCreate(path);
+  ASSERT_TRUE(h) << h.error().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat((dir_ + "/var/keys").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // Read back: the same key.
+  Result<IdHasher> again = IdHasher::LoadOrCreate(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->Hash(IdNumber{"110105194912310025", "", "", false, false}),
+            h->Hash(IdNumber{"110105194912310025", "", "", false, false}));
 }
 
 }  // namespace
