@@ -13,5 +13,7 @@ namespace zhijian::cli {
 void AddImportCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 // `zhijian gen registry --scale demo|province|national --seed N --out DIR [--load]`.
 void AddGenCommand(CLI::App& app, const std::string& db_url, int* exit_code);
+// `zhijian quality run [--region R] [--today D] [--json] ...` (quality_cmd.cc).
+void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 
 }  // namespace zhijian::cli

@@ -207,6 +207,7 @@ int Main(int argc, char** argv) {
   // [registry commands: AddImportCommand / AddGenCommand are added here]
   AddImportCommand(app, db_url, &command_exit);
   AddGenCommand(app, db_url, &command_exit);
+  AddQualityCommand(app, db_url, &command_exit);
 
   CLI11_PARSE(app, argc, argv);
   if (command_exit >= 0) return command_exit;
@@ -215,7 +216,7 @@ int Main(int argc, char** argv) {
 
   if (*serve) return Serve(db_url, serve_args);
 
-  auto db = OpenDatabase(db_url);
+  auto db = OpenDatabase(db_url, /*bulk=*/static_cast<bool>(*demo));
   if (!db) return Fail(db.error());
   accounts::Accounts accounts(**db, SystemClock::Instance());
 
