@@ -32,16 +32,11 @@ Result<std::optional<std::string>> OptDate(const json::object& body, const char*
 }
 
 json::object InstitutionJson(const registry::Institution& v) {
-  return json::object{{"id", v.id},
-                      {"uscc", v.uscc},
-                      {"name", v.name},
-                      {"region_code", v.region_code},
-                      {"region_name", RegionDisplayName(v.region_code)},
-                      {"address", v.address},
-                      {"legal_rep", v.legal_rep},
-                      {"legal_form", v.legal_form},
-                      {"domains", JsonStrings(v.domains)},
-                      {"national_centre", v.national_centre}};
+  json::object o = InstitutionBasicsJson(v);
+  o["address"] = v.address;
+  o["legal_rep"] = v.legal_rep;
+  o["legal_form"] = v.legal_form;
+  return o;
 }
 
 json::object PersonJson(const registry::Person& v) {

@@ -104,14 +104,7 @@ Result<Response> SearchInstitutions(ApiContext& ctx, Request& req) {
                       rq::SearchInstitutions(conn.get(), req.principal, q));
   json::array items;
   for (const auto& h : page.items) {
-    json::object o;
-    o["id"] = h.id;
-    o["uscc"] = h.uscc;
-    o["name"] = h.name;
-    o["region_code"] = h.region_code;
-    o["region_name"] = RegionDisplayName(h.region_code);
-    o["domains"] = JsonStrings(h.domains);
-    o["national_centre"] = h.national_centre;
+    json::object o = InstitutionBasicsJson(h);
     o["certificate_count"] = h.certificate_count;
     o["earliest_expiry"] = OptJson(h.earliest_expiry);
     o["capability_count"] = h.capability_count;
@@ -134,17 +127,10 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(int64_t id, PathId(req));
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
   ZJ_ASSIGN_OR_RETURN(rq::Portrait p, rq::GetPortrait(conn.get(), req.principal, id, Today(ctx)));
-  json::object o;
-  o["id"] = p.id;
-  o["uscc"] = p.uscc;
-  o["name"] = p.name;
-  o["region_code"] = p.region_code;
-  o["region_name"] = RegionDisplayName(p.region_code);
+  json::object o = InstitutionBasicsJson(p);
   o["address"] = p.address;
   o["legal_rep"] = p.legal_rep;
   o["legal_form"] = p.legal_form;
-  o["domains"] = JsonStrings(p.domains);
-  o["national_centre"] = p.national_centre;
   json::array certs;
   for (const auto& c : p.certificates) {
     json::object co;

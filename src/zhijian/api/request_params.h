@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -33,5 +34,18 @@ boost::json::value OptJson(const std::optional<int64_t>& v);
 boost::json::array JsonStrings(const std::vector<std::string>& v);
 // "山东省济南市历下区" for a region code or prefix ("37", "3701", "370102"); "全国" for "".
 std::string RegionDisplayName(const std::string& code_or_prefix);
+
+// The identifying fields every institution rendering starts with (id, uscc, name, region code
+// and name, domains, national centre), from any record that has them.
+template <typename T>
+boost::json::object InstitutionBasicsJson(const T& v) {
+  return boost::json::object{{"id", v.id},
+                             {"uscc", v.uscc},
+                             {"name", v.name},
+                             {"region_code", v.region_code},
+                             {"region_name", RegionDisplayName(v.region_code)},
+                             {"domains", JsonStrings(v.domains)},
+                             {"national_centre", v.national_centre}};
+}
 
 }  // namespace zhijian::api

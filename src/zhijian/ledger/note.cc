@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "zhijian/base/digest.h"
+#include "zhijian/base/utf8.h"
 #include "zhijian/ledger/encoding.h"
 
 namespace zhijian::ledger {
@@ -59,39 +60,11 @@ Error CheckpointMalformed(std::string detail) {
 
 // ---- text rules -----------------------------------------------------------------------------
 
-// Decodes one UTF-8 code point at s[*i] strictly; -1 on malformed input.
-int32_t DecodeUtf8(std::string_view s, size_t* i) {
-  const auto b0 = static_cast<uint8_t>(s[*i]);
-  int len = 0;
-  int32_t cp = 0, min = 0;
-  if (b0 < 0x80) {
-    ++*i;
-    return b0;
-  } else if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (s.size() - *i < static_cast<size_t>(len)) return -1;
-  for (int k = 1; k < len; ++k) {
-    const auto b = static_cast<uint8_t>(s[*i + k]);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  *i += len;
-  return cp;
-}
-
 // Valid UTF-8 without ASCII control characters other than newline.
 bool ValidNoteChars(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    const int32_t cp = DecodeUtf8(s, &i);
-    if (cp < 0 || (cp < 0x20 && cp != '\n')) return false;
+    const std::optional<char32_t> cp = DecodeUtf8(s, &i);
+    if (!cp || (*cp < 0x20 && *cp != '\n')) return false;
   }
   return true;
 }
@@ -101,7 +74,7 @@ bool ValidNoteText(std::string_view text) {
 }
 
 // Unicode White_Space (as Go's unicode.IsSpace).
-bool IsUnicodeSpace(int32_t cp) {
+bool IsUnicodeSpace(char32_t cp) {
   return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
          (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
          cp == 0x205F || cp == 0x3000;
@@ -411,8 +384,8 @@ Result<Sm2Keys> Sm2FromPrivate(std::string_view scalar) {
 bool IsValidKeyName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size();) {
-    const int32_t cp = DecodeUtf8(name, &i);
-    if (cp < 0 || cp < 0x20 || cp == '+' || IsUnicodeSpace(cp)) return false;
+    const std::optional<char32_t> cp = DecodeUtf8(name, &i);
+    if (!cp || *cp < 0x20 || *cp == '+' || IsUnicodeSpace(*cp)) return false;
   }
   return true;
 }

@@ -510,6 +510,72 @@ audit::AuditEvent MemberEvent(std::string action, std::string type, int64_t id,
   return e;
 }
 
+// What differs between the member records (people, equipment) that Save*/Delete* share.
+template <typename T>
+struct MemberKind {
+  const char* type;       // "person": audit target type and action prefix
+  const char* table;      // "people"
+  const char* not_found;  // "registry.person-not-found"
+  Result<std::optional<T>> (*read)(Connection&, int64_t);
+  void (*describe)(const T&, audit::AuditEvent&);  // the audit detail naming the record
+  const char* delete_children;  // a statement deleting dependent rows by id, or nullptr
+};
+
+void DescribePerson(const Person& p, audit::AuditEvent& e) { e.detail["name"] = p.name; }
+void DescribeEquipment(const Equipment& q, audit::AuditEvent& e) {
+  e.detail["name"] = q.name;
+  e.detail["serial"] = q.serial;
+}
+const MemberKind<Person> kPersonKind{
+    "person",    "people",        "registry.person-not-found",
+    &ReadPerson, &DescribePerson, "DELETE FROM signatory_fields WHERE person_id = ?"};
+const MemberKind<Equipment> kEquipmentKind{
+    "equipment",    "equipment",        "registry.equipment-not-found",
+    &ReadEquipment, &DescribeEquipment, nullptr};
+
+// The end of every member save: its audit record (in the same transaction), then the stored
+// record as read back.
+template <typename T>
+Result<T> FinishMemberSave(Connection& tx, const MemberKind<T>& kind, const Principal& actor,
+                           const std::string& ip, TimePoint at, const T& saving,
+                           const std::optional<T>& existing, int64_t id, const InstRef& inst,
+                           bool changed, const boost::json::object& extra_detail = {}) {
+  audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".save", kind.type, id, inst);
+  e.detail["op"] = saving.id == 0 ? "create" : "update";
+  e.detail["changed"] = changed;
+  kind.describe(saving, e);
+  for (const auto& [k, v] : extra_detail) e.detail[k] = v;
+  if (existing && existing->institution_id != saving.institution_id) {
+    e.detail["moved_from_institution"] = existing->institution_id;
+  }
+  ZJ_TRY(audit::Append(tx, actor, ip, e, at));
+  ZJ_ASSIGN_OR_RETURN(std::optional<T> saved, kind.read(tx, id));
+  if (!saved) return Error::Internal("registry.read-back", std::string(kind.type) + " " + Uint(id));
+  return std::move(*saved);
+}
+
+// Delete* of a member record: found and in the actor's scope, dependent rows first, audited.
+template <typename T>
+Result<void> DeleteMember(store::Database& db, const Clock& clock, const MemberKind<T>& kind,
+                          const Principal& actor, int64_t id, const std::string& ip) {
+  if (!MayWriteRegistry(actor)) return Forbidden();
+  const std::string what = std::string(kind.type) + " " + Uint(id);
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db.Acquire());
+  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
+    ZJ_ASSIGN_OR_RETURN(std::optional<T> existing, kind.read(tx, id));
+    if (!existing) return NotFound(kind.not_found, what);
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
+                                                                kind.not_found, what));
+    if (kind.delete_children) ZJ_TRY(tx.Exec(kind.delete_children, std::vector<Value>{id}));
+    ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
+                   std::vector<Value>{id}));
+    audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, inst);
+    kind.describe(*existing, e);
+    ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
+    return Ok();
+  });
+}
+
 }  // namespace
 
 Registry::Registry(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
@@ -1444,37 +1510,14 @@ Result<Person> Registry::SavePerson(const Principal& actor, const Person& v,
         changed = true;
       }
     }
-    audit::AuditEvent e = MemberEvent("person.save", "person", id, inst);
-    e.detail["op"] = w.id == 0 ? "create" : "update";
-    e.detail["changed"] = changed;
-    e.detail["name"] = w.name;
-    e.detail["signatory_fields"] = static_cast<int64_t>(w.signatory_fields.size());
-    if (existing && existing->institution_id != w.institution_id) {
-      e.detail["moved_from_institution"] = existing->institution_id;
-    }
-    ZJ_TRY(audit::Append(tx, actor, ip, e, at));
-    ZJ_ASSIGN_OR_RETURN(std::optional<Person> saved, ReadPerson(tx, id));
-    if (!saved) return Error::Internal("registry.read-back", "person " + Uint(id));
-    return std::move(*saved);
+    return FinishMemberSave(
+        tx, kPersonKind, actor, ip, at, w, existing, id, inst, changed,
+        {{"signatory_fields", static_cast<int64_t>(w.signatory_fields.size())}});
   });
 }
 
 Result<void> Registry::DeletePerson(const Principal& actor, int64_t id, const std::string& ip) {
-  if (!MayWriteRegistry(actor)) return Forbidden();
-  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
-  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
-    ZJ_ASSIGN_OR_RETURN(std::optional<Person> existing, ReadPerson(tx, id));
-    if (!existing) return NotFound("registry.person-not-found", "person " + Uint(id));
-    ZJ_ASSIGN_OR_RETURN(
-        InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
-                                                "registry.person-not-found", "person " + Uint(id)));
-    ZJ_TRY(tx.Exec("DELETE FROM signatory_fields WHERE person_id = ?", std::vector<Value>{id}));
-    ZJ_TRY(tx.Exec("DELETE FROM people WHERE id = ?", std::vector<Value>{id}));
-    audit::AuditEvent e = MemberEvent("person.delete", "person", id, inst);
-    e.detail["name"] = existing->name;
-    ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
-    return Ok();
-  });
+  return DeleteMember(db_, clock_, kPersonKind, actor, id, ip);
 }
 
 Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipment& v,
@@ -1539,37 +1582,12 @@ Result<Equipment> Registry::SaveEquipment(const Principal& actor, const Equipmen
                   params));
       changed = n > 0;
     }
-    audit::AuditEvent e = MemberEvent("equipment.save", "equipment", id, inst);
-    e.detail["op"] = w.id == 0 ? "create" : "update";
-    e.detail["changed"] = changed;
-    e.detail["name"] = w.name;
-    e.detail["serial"] = w.serial;
-    if (existing && existing->institution_id != w.institution_id) {
-      e.detail["moved_from_institution"] = existing->institution_id;
-    }
-    ZJ_TRY(audit::Append(tx, actor, ip, e, at));
-    ZJ_ASSIGN_OR_RETURN(std::optional<Equipment> saved, ReadEquipment(tx, id));
-    if (!saved) return Error::Internal("registry.read-back", "equipment " + Uint(id));
-    return std::move(*saved);
+    return FinishMemberSave(tx, kEquipmentKind, actor, ip, at, w, existing, id, inst, changed);
   });
 }
 
 Result<void> Registry::DeleteEquipment(const Principal& actor, int64_t id, const std::string& ip) {
-  if (!MayWriteRegistry(actor)) return Forbidden();
-  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
-  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
-    ZJ_ASSIGN_OR_RETURN(std::optional<Equipment> existing, ReadEquipment(tx, id));
-    if (!existing) return NotFound("registry.equipment-not-found", "equipment " + Uint(id));
-    ZJ_ASSIGN_OR_RETURN(InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
-                                                                "registry.equipment-not-found",
-                                                                "equipment " + Uint(id)));
-    ZJ_TRY(tx.Exec("DELETE FROM equipment WHERE id = ?", std::vector<Value>{id}));
-    audit::AuditEvent e = MemberEvent("equipment.delete", "equipment", id, inst);
-    e.detail["name"] = existing->name;
-    e.detail["serial"] = existing->serial;
-    ZJ_TRY(audit::Append(tx, actor, ip, e, clock_.Now()));
-    return Ok();
-  });
+  return DeleteMember(db_, clock_, kEquipmentKind, actor, id, ip);
 }
 
 }  // namespace zhijian::registry

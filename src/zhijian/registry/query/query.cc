@@ -196,6 +196,27 @@ size_t CodePoints(const std::string& s) {
   return n;
 }
 
+// The filters of the search and the public lookup alike (institutions aliased "i"): a name
+// substring, the exact USCC, and a certificate number of the institution.
+void AppendIdentityFilters(store::Backend b, const std::string& name, const std::string& uscc,
+                           const std::string& certificate_no, std::string* sql,
+                           std::vector<Value>* params) {
+  if (!name.empty()) {
+    *sql += " AND " + Contains(b, "i.name");
+    params->emplace_back(name);
+  }
+  if (!uscc.empty()) {
+    *sql += " AND i.uscc = ?";
+    params->emplace_back(uscc);
+  }
+  if (!certificate_no.empty()) {
+    *sql +=
+        " AND EXISTS (SELECT 1 FROM certificates c WHERE c.institution_id = i.id AND "
+        "c.number = ?)";
+    params->emplace_back(certificate_no);
+  }
+}
+
 }  // namespace
 
 const char* SortName(Sort s) {
@@ -252,20 +273,7 @@ Result<InstitutionPage> SearchInstitutions(store::Connection& conn, const Princi
 
   std::string where = " WHERE 1=1";
   std::vector<Value> wp;
-  if (!q.name.empty()) {
-    where += " AND " + Contains(b, "i.name");
-    wp.emplace_back(q.name);
-  }
-  if (!q.uscc.empty()) {
-    where += " AND i.uscc = ?";
-    wp.emplace_back(q.uscc);
-  }
-  if (!q.certificate_no.empty()) {
-    where +=
-        " AND EXISTS (SELECT 1 FROM certificates c WHERE c.institution_id = i.id AND "
-        "c.number = ?)";
-    wp.emplace_back(q.certificate_no);
-  }
+  AppendIdentityFilters(b, q.name, q.uscc, q.certificate_no, &where, &wp);
   if (q.cert_valid_on) {
     where += " AND EXISTS (SELECT 1 FROM certificates c WHERE c.institution_id = i.id AND ";
     CertValidOn("c", *q.cert_valid_on, &where, &wp);
@@ -745,20 +753,7 @@ Result<std::vector<PublicInstitution>> PublicLookup(store::Connection& conn, con
       "SELECT i.id, i.name, i.uscc, i.region_code, i.domains FROM institutions i WHERE EXISTS "
       "(SELECT 1 FROM certificates c WHERE c.institution_id = i.id)";
   std::vector<Value> params;
-  if (!q.name.empty()) {
-    sql += " AND " + Contains(b, "i.name");
-    params.emplace_back(q.name);
-  }
-  if (!q.uscc.empty()) {
-    sql += " AND i.uscc = ?";
-    params.emplace_back(q.uscc);
-  }
-  if (!q.certificate_no.empty()) {
-    sql +=
-        " AND EXISTS (SELECT 1 FROM certificates c WHERE c.institution_id = i.id AND c.number "
-        "= ?)";
-    params.emplace_back(q.certificate_no);
-  }
+  AppendIdentityFilters(b, q.name, q.uscc, q.certificate_no, &sql, &params);
   sql += " ORDER BY i.name" + ByteOrder(b) + ", i.id LIMIT ?";
   params.emplace_back(int64_t{q.limit});
   ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));

@@ -1,0 +1,21 @@
+// UTF-8 code points: the one decoder and encoder of the platform (identifier folding, name
+// normalisation in the quality rules, signed-note text checks).
+//
+// Thread-safety: pure functions. Errors: none; malformed input is reported by nullopt.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zhijian {
+
+// Decodes the code point at s[*i] (i < s.size()) and advances *i past it. Strict: nullopt,
+// with *i unchanged, for a truncated sequence, a bad continuation byte, an overlong form, a
+// surrogate or a value above U+10FFFF.
+std::optional<char32_t> DecodeUtf8(std::string_view s, size_t* i);
+
+// Appends the UTF-8 encoding of `cp` (a Unicode scalar value) to *out.
+void AppendUtf8(char32_t cp, std::string* out);
+
+}  // namespace zhijian

@@ -1,0 +1,31 @@
+#include "zhijian/base/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace zhijian {
+namespace {
+
+TEST(Utf8Test, RoundTripsEveryLength) {
+  for (char32_t cp : {char32_t{0x41}, char32_t{0xE9}, char32_t{0x94C5}, char32_t{0x1F600}}) {
+    std::string s;
+    AppendUtf8(cp, &s);
+    size_t i = 0;
+    EXPECT_EQ(DecodeUtf8(s, &i), cp);
+    EXPECT_EQ(i, s.size());
+  }
+  std::string lead;  // 铅 is E9 93 85
+  AppendUtf8(0x94C5, &lead);
+  EXPECT_EQ(lead, "\xE9\x93\x85");
+}
+
+TEST(Utf8Test, RefusesMalformedInputWithoutAdvancing) {
+  for (std::string_view bad :
+       {"\xC0\xAF", "\xED\xA0\x80", "\xE9\x93", "\xE9\x41\x85", "\xFF", "\xF4\x90\x80\x80"}) {
+    size_t i = 0;
+    EXPECT_FALSE(DecodeUtf8(bad, &i)) << bad.size();
+    EXPECT_EQ(i, 0u);
+  }
+}
+
+}  // namespace
+}  // namespace zhijian
