@@ -12,6 +12,7 @@
 
 #include "tests/e2e/platform.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/ledger/registration.h"
 #include "zhijian/registry/identity.h"
 
 namespace zhijian::test {
@@ -270,6 +271,115 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
            edits_at(place, 204)});
     }
   }
+
+  // Reports and the transparency log (ledger_routes.cc, issue 4). Setup: a valid CMA
+  // certificate for each place, reports registered directly (one per row that changes it), and
+  // 300 more so that the log has a full tile. Writes: administrators and the institution's own
+  // users; a repeated registration, correction or revocation is idempotent (the admin's call
+  // creates, 201; the institution's identical call finds it, 200). Reads: scoped like
+  // institutions.get. The log, proofs, key and verification: everyone.
+  std::map<std::string, std::string> uscc_of;
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    auto conn = platform_->db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    std::vector<store::Value> p{int64_t{std::stoll(vars_.at("{" + place + "}"))}};
+    auto inst = (*conn)->QueryOne("SELECT uscc FROM institutions WHERE id = ?", p);
+    ASSERT_TRUE(inst.ok() && inst->has_value());
+    uscc_of[place] = (*inst)->Text(0);
+    p.emplace_back("21015340009" + std::to_string(uscc_of.size()));
+    auto cert = (*conn)->QueryOne(
+        "INSERT INTO certificates (institution_id, number, issued_on, expires_on, status, "
+        "created_at, updated_at) VALUES (?, ?, '2021-03-01', '2099-12-31', 'valid', "
+        "'2021-03-01T00:00:00Z', '2021-03-01T00:00:00Z') RETURNING id",
+        p);
+    ASSERT_TRUE(cert.ok() && cert->has_value());
+    std::vector<store::Value> h{(*cert)->Int(0)};
+    ASSERT_TRUE((*conn)
+                    ->Exec("INSERT INTO certificate_status_history (certificate_id, status, "
+                           "effective_on, recorded_at) VALUES (?, 'valid', '2021-03-01', "
+                           "'2021-03-01T00:00:00Z')",
+                           h)
+                    .ok());
+  }
+  const auto report_body = [&](const std::string& place, const std::string& no) {
+    return json::object{{"institution", uscc_of.at(place)},
+                        {"report_no", no},
+                        {"issue_date", "2025-11-20"},
+                        {"document_sha256", std::string(64, 'a')}};
+  };
+  const auto registered = [&](const std::string& place, const std::string& no) {
+    auto in = ledger::ReportInputFromJson(report_body(place, no));
+    EXPECT_TRUE(in.ok());
+    auto r = platform_->ledger().reports().Register(Principal::Cli(), *in, "");
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? r->code : std::string();
+  };
+  {
+    std::vector<ledger::ReportInput> filler;
+    for (int i = 0; i < 300; ++i) {
+      filler.push_back(
+          *ledger::ReportInputFromJson(report_body("jinan", "FILL-" + std::to_string(i))));
+    }
+    ASSERT_TRUE(platform_->ledger().reports().RegisterBatch(Principal::Cli(), filler, "").ok());
+  }
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    for (const std::string use : {"get", "correct", "revoke"}) {
+      vars_["{report_" + use + "_" + place + "}"] = registered(place, "M-" + use + "-" + place);
+    }
+  }
+  const auto report_reads_at = [](const std::string& place) {
+    if (place == "jinan") return SignedIn(200);
+    if (place == "qingdao") return With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}});
+    return With(SignedIn(404), {{"admin", 200}});
+  };
+  const auto report_writes_at = [](const std::string& place) {
+    auto m = With(SignedIn(403), {{"admin", 201}, {"inst-demo", 200}});
+    if (place != "jinan") m["inst-demo"] = 404;
+    return m;
+  };
+  table["reports.register"] = {
+      {"POST", "/api/v1/reports", report_body("jinan", "MATRIX-1"),
+       With(SignedIn(403), {{"admin", 201}, {"inst-demo", 200}})},
+      {"POST", "/api/v1/reports", report_body("qingdao", "MATRIX-2"),
+       With(SignedIn(403), {{"admin", 201}})},
+  };
+  table["reports.register-batch"] = {{"POST", "/api/v1/reports/batch",
+                                      json::array{report_body("jinan", "MATRIX-3")},
+                                      With(SignedIn(403), {{"admin", 200}, {"inst-demo", 200}})}};
+  table["reports.list"] = {{"GET", "/api/v1/reports", nullptr, SignedIn(200)}};
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    const std::string get = "/api/v1/reports/{report_get_" + place + "}";
+    table["reports.get"].push_back({"GET", get, nullptr, report_reads_at(place)});
+    table["reports.qr-svg"].push_back({"GET", get + "/qr.svg", nullptr, report_reads_at(place)});
+    table["reports.qr-png"].push_back({"GET", get + "/qr.png", nullptr, report_reads_at(place)});
+    json::object fix = report_body(place, "M-fixed-" + place);
+    fix["reason"] = "data-error";
+    table["reports.correct"].push_back(
+        {"POST", "/api/v1/reports/{report_correct_" + place + "}/corrections", fix,
+         report_writes_at(place)});
+    table["reports.revoke"].push_back(
+        {"POST", "/api/v1/reports/{report_revoke_" + place + "}/revocations",
+         json::object{{"reason", "withdrawn"}}, report_writes_at(place)});
+  }
+  table["public.verify"] = {
+      {"GET", "/api/v1/public/verify/{report_get_beijing}", nullptr, All(200)}};
+  table["public.log-key"] = {{"GET", "/api/v1/public/log-key", nullptr, All(200)}};
+  table["log.checkpoint"] = {{"GET", "/log/checkpoint", nullptr, All(200)}};
+  table["log.proof.inclusion"] = {
+      {"GET", "/api/v1/log/proof/inclusion?leaf_index=0&tree_size=1", nullptr, All(200)}};
+  table["log.proof.consistency"] = {
+      {"GET", "/api/v1/log/proof/consistency?from=1&to=2", nullptr, All(200)}};
+  // Tiles (one route per path length): the first two exist, longer ones are beyond the tree.
+  table["log.tile.2"] = {{"GET", "/log/tile/0/000", nullptr, All(200)}};
+  table["log.tile.3"] = {{"GET", "/log/tile/0/001.p/1", nullptr, All(200)}};
+  table["log.tile.4"] = {{"GET", "/log/tile/0/x001/000", nullptr, All(404)}};
+  table["log.tile.5"] = {{"GET", "/log/tile/0/x001/x000/000", nullptr, All(404)}};
+  table["log.tile.6"] = {{"GET", "/log/tile/0/x001/x000/000.p/5", nullptr, All(404)}};
+  table["log.entries.1"] = {{"GET", "/log/tile/entries/000", nullptr, All(200)}};
+  table["log.entries.2"] = {{"GET", "/log/tile/entries/001.p/1", nullptr, All(200)}};
+  table["log.entries.3"] = {{"GET", "/log/tile/entries/x001/000", nullptr, All(404)}};
+  table["log.entries.4"] = {{"GET", "/log/tile/entries/x001/x000/000", nullptr, All(404)}};
+  table["log.entries.5"] = {{"GET", "/log/tile/entries/x001/x000/000.p/5", nullptr, All(404)}};
 
   // Every route has rows, and every row names a route.
   std::set<std::string> routes;

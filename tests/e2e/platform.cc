@@ -9,6 +9,7 @@
 #include "tests/support/pg_cluster.h"
 #include "zhijian/base/clock.h"
 #include "zhijian/cli/demo.h"
+#include "zhijian/ledger/key_file.h"
 
 namespace zhijian::test {
 
@@ -47,6 +48,19 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
       p->passwords_[std::string(k)] = std::string(v.as_string());
     }
   }
+  {
+    auto key = ledger::GenerateEd25519Key("zhijian.example.cn/log", std::string(32, 'k'));
+    ZJ_TRY(ledger::SaveKeyFile(p->dir_ + "/log.key", key->signer_key));
+    ledger::ServiceOptions lo;
+    lo.log_key_file = p->dir_ + "/log.key";
+    lo.start_publisher = true;
+    lo.publisher.every_entries = 100;
+    lo.publisher.every = std::chrono::milliseconds(100);
+    lo.publisher.poll = std::chrono::milliseconds(20);
+    ZJ_ASSIGN_OR_RETURN(p->ledger_,
+                        ledger::LedgerService::Open(*p->db_, SystemClock::Instance(), lo));
+    p->ctx_->ledger = p->ledger_.get();
+  }
   api::RegisterRoutes(p->router_, *p->ctx_);
   options.port = 0;
   options.address = "127.0.0.1";
@@ -63,6 +77,7 @@ Platform::~Platform() {
   }
   server_.reset();
   ctx_.reset();
+  ledger_.reset();
   accounts_.reset();
   db_.reset();
   std::error_code ec;

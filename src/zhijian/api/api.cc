@@ -442,6 +442,7 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   router.Add({Verb::delete_, "/api/v1/apikeys/{id}", "apikeys.revoke", any, bind(RevokeApiKey)});
   RegisterRegistryRoutes(router, ctx);
   RegisterRegistryEditRoutes(router, ctx);
+  RegisterLedgerRoutes(router, ctx);
 }
 
 server::Authenticator MakeAuthenticator(ApiContext& ctx) {

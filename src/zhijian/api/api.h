@@ -26,6 +26,10 @@
 #include "zhijian/server/router.h"
 #include "zhijian/store/db.h"
 
+namespace zhijian::ledger {
+class LedgerService;
+}  // namespace zhijian::ledger
+
 namespace zhijian::api {
 
 struct ApiOptions {
@@ -44,6 +48,9 @@ struct ApiContext {
   // Hashes the 身份证号 of people saved through the API (registry/identity.h); without it, a
   // new person cannot be saved ("registry.no-id-key", 503).
   std::optional<registry::IdHasher> id_hasher;
+  // Reports and the transparency log (ledger/service.h); without it the ledger routes answer
+  // 503 "ledger.unavailable".
+  ledger::LedgerService* ledger = nullptr;
 
   ApiContext(store::Database& d, accounts::Accounts& a, const Clock& c, server::Metrics& m,
              ApiOptions o = {})
@@ -61,6 +68,10 @@ void RegisterRegistryRoutes(server::Router& router, ApiContext& ctx);
 // equipment (also an institution's own users), with validation and the audit trail in
 // registry/registry.h. Called by RegisterRoutes.
 void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx);
+
+// The ledger's routes (ledger_routes.cc): report registration, corrections, revocations, reads
+// and QR codes; the log as C2SP tlog-tiles; proofs; the public key and verification.
+void RegisterLedgerRoutes(server::Router& router, ApiContext& ctx);
 
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.

@@ -5,7 +5,18 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <memory>
 #include <string>
+
+#include "zhijian/base/result.h"
+
+namespace zhijian::ledger {
+class LedgerService;
+}  // namespace zhijian::ledger
+namespace zhijian::store {
+class Database;
+}  // namespace zhijian::store
 
 namespace zhijian::cli {
 
@@ -13,7 +24,12 @@ namespace zhijian::cli {
 void AddImportCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 // `zhijian gen registry --scale demo|province|national --seed N --out DIR [--load]`.
 void AddGenCommand(CLI::App& app, const std::string& db_url, int* exit_code);
-// `zhijian quality run [--region R] [--today D] [--json] ...` (quality_cmd.cc).
 void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code);
+
+// `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
+// adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then
+// runs OpenServeLedger (the QR URL defaults to http://127.0.0.1:`port`).
+void AddLedgerCommand(CLI::App& app, const std::string& db_url, int* exit_code);
+Result<std::unique_ptr<ledger::LedgerService>> OpenServeLedger(store::Database& db, uint16_t port);
 
 }  // namespace zhijian::cli

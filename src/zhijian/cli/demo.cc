@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,8 +13,11 @@
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
 #include "zhijian/base/date.h"
+#include "zhijian/base/digest.h"
 #include "zhijian/base/uscc.h"
 #include "zhijian/cli/registry_load.h"
+#include "zhijian/ledger/log_store.h"
+#include "zhijian/ledger/report_ledger.h"
 #include "zhijian/registry/gen/generator.h"
 
 namespace zhijian::cli {
@@ -128,6 +132,86 @@ Result<void> LoadDemoRegistry(store::Database& db, const std::string& dir,
   return Ok();
 }
 
+Result<void> RegisterDemoReports(store::Database& db, const std::string& today, std::ostream& out) {
+  static const char* kClients[] = {"济南鲁丰食品有限公司",     "青岛海润贸易有限公司",
+                                   "烟台福山果业合作社",       "淄博华信建材有限公司",
+                                   "潍坊安康农业发展有限公司", "临沂宏达机械制造有限公司",
+                                   "威海碧海水产有限公司",     "济宁金桥纺织有限公司"};
+  struct Inst {
+    int64_t id;
+    std::string uscc;
+  };
+  std::vector<Inst> insts;
+  std::map<int64_t, std::vector<std::array<std::string, 4>>> caps;  // object, item, parameter, std
+  {
+    ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT i.id, i.uscc FROM institutions i WHERE "
+                                               "EXISTS (SELECT 1 FROM certificates c WHERE "
+                                               "c.institution_id = i.id) ORDER BY i.id"));
+    for (const auto& r : rows) insts.push_back({r.Int(0), r.Text(1)});
+    ZJ_ASSIGN_OR_RETURN(auto cap_rows,
+                        conn->Query("SELECT institution_id, object, item, parameter, standard_no "
+                                    "FROM capabilities ORDER BY institution_id, id"));
+    for (const auto& r : cap_rows) {
+      auto& v = caps[r.Int(0)];
+      if (v.size() < 24) v.push_back({r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+    }
+  }
+  if (insts.empty()) return Ok();
+  const auto day = ParseIsoDate(today);
+  if (!day) return Error::Invalid("demo.bad-date", "日期无效", "invalid date", today);
+  std::vector<ledger::ReportInput> inputs;
+  for (const Inst& inst : insts) {
+    const auto& cap = caps[inst.id];
+    for (int k = 0; k < 12; ++k) {
+      CivilDate d{day->year, day->month - k, 3};
+      while (d.month < 1) {
+        d.month += 12;
+        --d.year;
+      }
+      ledger::ReportInput in;
+      in.institution = inst.uscc;
+      in.issue_date = FormatIsoDate(d);
+      if (in.issue_date > today) continue;
+      in.report_no = "DEMO-" + inst.uscc.substr(8, 9) + "-" + in.issue_date.substr(0, 4) +
+                     in.issue_date.substr(5, 2) + "-" + std::to_string(k + 1);
+      in.document_sha256 = Sha256("zhijian demo report " + in.report_no);
+      in.client = kClients[(inst.id + k) % std::size(kClients)];
+      const auto* first = cap.empty() ? nullptr : &cap[static_cast<size_t>(k) % cap.size()];
+      in.sample = first ? (*first)[0] : "送检样品";
+      in.sampling_date = *AddDays(in.issue_date, -12);
+      in.receipt_date = *AddDays(in.issue_date, -11);
+      in.test_start_date = *AddDays(in.issue_date, -10);
+      in.test_end_date = *AddDays(in.issue_date, -2);
+      for (size_t t = 0; t < cap.size() && t < 3; ++t) {
+        const auto& c = cap[(static_cast<size_t>(k) + t) % cap.size()];
+        ledger::TestLine line;
+        line.item = c[1];
+        line.parameter = c[2];
+        line.standard = c[3];
+        line.result = "符合";
+        line.verdict = "合格";
+        in.test_lines.push_back(std::move(line));
+      }
+      in.conclusion = "所检项目符合检验依据的要求。";
+      in.signatories = {"演示签字人"};
+      inputs.push_back(std::move(in));
+    }
+  }
+  ZJ_ASSIGN_OR_RETURN(auto log, ledger::LogStore::Open(db, ""));
+  ZJ_ASSIGN_OR_RETURN(auto ledger, ledger::ReportLedger::Open(db, *log, SystemClock::Instance()));
+  ZJ_ASSIGN_OR_RETURN(auto results, ledger->RegisterBatch(Principal::Cli(), inputs, "local"));
+  int64_t created = 0, existing = 0;
+  for (const auto& r : results) {
+    if (r && r->created) ++created;
+    if (r && !r->created) ++existing;
+  }
+  out << "演示报告 demo reports: " << created + existing << " registered (" << created << " new; "
+      << results.size() - static_cast<size_t>(created + existing)
+      << " dates without a valid certificate left out)\n";
+  return Ok();
+}
+
 Result<int64_t> FindInstitutionByUscc(store::Database& db, const std::string& uscc) {
   ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
   std::vector<store::Value> p{uscc};
@@ -217,6 +301,7 @@ Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
         tmp, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     std::filesystem::rename(tmp, password_file);
   }
+  ZJ_TRY(RegisterDemoReports(db, ChinaDate(SystemClock::Instance().Now()), out));
   out << "演示账号 demo accounts (用户名 username / 密码 password / 角色 role):\n";
   for (const auto& a : DemoAccounts()) {
     out << "  " << a.username << std::string(20 - std::min<size_t>(19, a.username.size()), ' ')

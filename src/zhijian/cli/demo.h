@@ -24,6 +24,14 @@ Result<void> InitDemo(store::Database& db, accounts::Accounts& accounts,
 Result<void> LoadDemoRegistry(store::Database& db, const std::string& dir,
                               const std::string& id_key_file, std::ostream& out);
 
+// The ledger part of the demo (一码通查): for every institution with a CMA certificate, 12
+// reports issued on the 3rd of each of the last 12 months (as of `today`, a date in China)
+// whose samples and test lines come from the institution's capability rows; reports on days
+// without a valid certificate are left out (the registration rule). Deterministic: report
+// numbers carry the institution and the date, so a re-run the same day changes nothing and a
+// later run adds the newer months. Registered as the CLI, one transaction, one audit record.
+Result<void> RegisterDemoReports(store::Database& db, const std::string& today, std::ostream& out);
+
 // A random password that satisfies the password policy (libsodium's CSPRNG).
 std::string GeneratePassword();
 

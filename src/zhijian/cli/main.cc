@@ -30,6 +30,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
+#include "zhijian/ledger/service.h"
 #include "zhijian/registry/identity.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/store/db.h"
@@ -78,6 +79,9 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   api_options.public_limit.burst = public_rate * 4;
   api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
   ctx.id_hasher = std::move(*id_hasher);
+  auto ledger = OpenServeLedger(**db, options.port);
+  if (!ledger) return Fail(ledger.error());
+  ctx.ledger = ledger->get();
   server::Router router;
   api::RegisterRoutes(router, ctx);
   server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics);
@@ -207,6 +211,7 @@ int Main(int argc, char** argv) {
   // [registry commands: AddImportCommand / AddGenCommand are added here]
   AddImportCommand(app, db_url, &command_exit);
   AddGenCommand(app, db_url, &command_exit);
+  AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
 
   CLI11_PARSE(app, argc, argv);

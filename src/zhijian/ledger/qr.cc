@@ -59,6 +59,12 @@ bool IsAlphanumeric(std::string_view s) {
   return s.find_first_not_of(kAlphanumeric) == std::string_view::npos;
 }
 
+// 1..64 characters of the RFC 4648 Base32 alphabet (upper case).
+bool IsSecretSegment(std::string_view s) {
+  return !s.empty() && s.size() <= 64 &&
+         s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == std::string_view::npos;
+}
+
 // The bytes that are signed: context ‖ payload[0:61].
 std::string SignedMessage(std::string_view body) {
   std::string m(kQrSignatureContext);
@@ -112,16 +118,23 @@ Result<std::string> SignQrPayload(const QrClaims& claims, const NoteSigner& sign
   return body;
 }
 
-Result<std::string> QrText(std::string_view url_prefix, std::string_view payload) {
+Result<std::string> QrText(std::string_view url_prefix, std::string_view payload,
+                           std::string_view secret) {
   if (payload.size() != kQrPayloadSize) return Malformed("payload is not 125 bytes");
   ZJ_ASSIGN_OR_RETURN(std::string prefix, NormalizePrefix(url_prefix));
-  return prefix + std::string(kPathMarker) + Base32Encode(payload);
+  std::string text = prefix + std::string(kPathMarker) + Base32Encode(payload);
+  if (!secret.empty()) {
+    const std::string upper = ToUpper(secret);
+    if (!IsSecretSegment(upper)) return Malformed("the secret is not 1-64 Base32 characters");
+    text += '/' + upper;
+  }
+  return text;
 }
 
 Result<std::string> MakeQrText(const QrClaims& claims, const NoteSigner& signer,
-                               std::string_view url_prefix) {
+                               std::string_view url_prefix, std::string_view secret) {
   ZJ_ASSIGN_OR_RETURN(std::string payload, SignQrPayload(claims, signer));
-  return QrText(url_prefix, payload);
+  return QrText(url_prefix, payload, secret);
 }
 
 Result<QrPayload> ParseQrText(std::string_view text) {
@@ -134,6 +147,11 @@ Result<QrPayload> ParseQrText(std::string_view text) {
   if (marker != std::string::npos) {
     ZJ_ASSIGN_OR_RETURN(out.url_prefix, NormalizePrefix(std::string_view(upper).substr(0, marker)));
     b32 = std::string_view(upper).substr(marker + kPathMarker.size());
+    if (const size_t slash = b32.find('/'); slash != std::string_view::npos) {
+      out.secret = std::string(b32.substr(slash + 1));
+      b32 = b32.substr(0, slash);
+      if (!IsSecretSegment(out.secret)) return Malformed("the segment after the payload");
+    }
   } else if (upper.find("://") != std::string::npos) {
     return Malformed("a URL without /V/");
   }

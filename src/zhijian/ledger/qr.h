@@ -16,8 +16,14 @@
 // The context string with its NUL byte keeps these signatures apart from signed notes (whose
 // text cannot contain NUL) made with the same key.
 //
-// Text form (the QR content): "<PREFIX>/V/<Base32 of the payload, no padding>", e.g.
+// Text form (the QR content): "<PREFIX>/V/<Base32 of the payload, no padding>[/<SECRET>]", e.g.
 //   HTTPS://ZJ.EXAMPLE.CN/V/AEZTOMBRGAZDEMBSGUYD...   (200 Base32 characters)
+// The optional last path segment is the report's verification secret (ledger/registration.h:
+// its 16-byte salt in Base32, 26 characters), printed on the report so that its holder can see
+// client, sample and results on the verification page; it is not signed (it proves nothing
+// about the report, it only unlocks what the platform shows) and stays in the QR alphanumeric
+// set, so the symbol keeps its mode: version 11 at ECC Q holds 259 alphanumeric characters,
+// so prefixes up to 33 characters ("HTTPS://ZJ.EXAMPLE.CN" makes 251) keep version 11.
 // The whole text is upper case from the QR alphanumeric set, so the symbol is encoded in
 // alphanumeric mode (5.5 bits per character); DNS names are case-insensitive and the server
 // routes "/V/" as well as "/v/". Base45 would need 6 % fewer characters but uses ' ', '%', '+' and
@@ -66,20 +72,24 @@ struct QrPayload {
   uint32_t key_id = 0;
   std::string signature;   // 64 bytes
   std::string url_prefix;  // as scanned, e.g. "HTTPS://ZJ.EXAMPLE.CN"; empty for a bare payload
+  std::string secret;      // the "/<SECRET>" segment after the payload, upper case; or empty
 };
 
 // The 125-byte signed payload. Errors "qr.bad-claims", the signer's errors, "qr.bad-signature"
 // (kInternal: the signer returned other than 64 bytes).
 Result<std::string> SignQrPayload(const QrClaims& claims, const NoteSigner& signer);
-// "<PREFIX>/V/<Base32>" with the prefix upper-cased and without a trailing '/'. `url_prefix`
-// is "https://host[:port][/path]" of QR alphanumeric characters. Errors "qr.bad-prefix",
-// "qr.malformed" (payload not 125 bytes).
-Result<std::string> QrText(std::string_view url_prefix, std::string_view payload);
+// "<PREFIX>/V/<Base32>[/<SECRET>]" with the prefix upper-cased and without a trailing '/'.
+// `url_prefix` is "https://host[:port][/path]" of QR alphanumeric characters; `secret` (may be
+// empty) 1..64 characters of the Base32 alphabet (case-insensitive, written upper case).
+// Errors "qr.bad-prefix", "qr.malformed" (payload not 125 bytes, or a bad secret).
+Result<std::string> QrText(std::string_view url_prefix, std::string_view payload,
+                           std::string_view secret = {});
 // SignQrPayload + QrText.
 Result<std::string> MakeQrText(const QrClaims& claims, const NoteSigner& signer,
-                               std::string_view url_prefix);
+                               std::string_view url_prefix, std::string_view secret = {});
 
-// Decodes a scanned text (URL form or bare Base32) without verifying the signature.
+// Decodes a scanned text (URL form, with or without the secret segment, or bare Base32)
+// without verifying the signature.
 Result<QrPayload> ParseQrText(std::string_view text);
 // Decodes and verifies with the key among `keys` whose key id matches (offline: no network).
 Result<QrPayload> VerifyQrText(std::string_view text, std::span<const NoteVerifier* const> keys);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Public verification over HTTP (issue 4): GET /api/v1/public/verify/{code} with wrk on
+# loopback (64 connections by default), public rate limit off, a log of REPORTS reports with a
+# published checkpoint; each request looks up the report, its events, certificate history, the
+# latest checkpoint and an inclusion proof per event. Codes rotate over 1,000 reports (a Lua
+# script), so no single row stays hot. Prints wrk's figures and the response size.
+# Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
+set -euo pipefail
+BIN=${1:-build/zhijian}
+CONN=${2:-64}
+SECS=${3:-10}
+REPORTS=${4:-20000}
+DIR=$(mktemp -d)
+cleanup() {
+  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$DIR"
+}
+trap cleanup EXIT
+"$BIN" keys init --dir "$DIR/keys" >/dev/null
+"$BIN" --db "sqlite:$DIR/zj.db" demo-init --password-file "$DIR/pw.json" >/dev/null
+python3 - "$DIR" "$REPORTS" <<'PY'
+import hashlib, json, sqlite3, sys
+d, n = sys.argv[1], int(sys.argv[2])
+con = sqlite3.connect(d + "/zj.db")
+insts = con.execute("SELECT id, uscc FROM institutions ORDER BY id").fetchall()
+for k, (iid, _) in enumerate(insts):
+    cur = con.execute("INSERT INTO certificates (institution_id, number, issued_on, expires_on, "
+                      "status, created_at, updated_at) VALUES (?, ?, '2021-01-01', '2099-12-31', "
+                      "'valid', 'x', 'x')", (iid, "2315010500%02d" % k))
+    con.execute("INSERT INTO certificate_status_history (certificate_id, status, effective_on, "
+                "recorded_at) VALUES (?, 'valid', '2021-01-01', 'x')", (cur.lastrowid,))
+con.commit()
+with open(d + "/reports.jsonl", "w") as f:
+    for i in range(n):
+        f.write(json.dumps({"institution": insts[i % len(insts)][1], "report_no": "V-%07d" % i,
+                            "issue_date": "2025-%02d-%02d" % (i % 12 + 1, i % 28 + 1),
+                            "document_sha256": hashlib.sha256(b"%d" % i).hexdigest(),
+                            "client": "委托方", "sample": "样品"}, ensure_ascii=False) + "\n")
+PY
+"$BIN" --db "sqlite:$DIR/zj.db" reports register "$DIR/reports.jsonl" --log-key "$DIR/keys/log.key" >/dev/null
+sqlite3 "$DIR/zj.db" "SELECT code FROM reports ORDER BY random() LIMIT 1000" >"$DIR/codes"
+{
+  echo 'codes = {}'
+  while read -r c; do echo "codes[#codes + 1] = \"$c\""; done <"$DIR/codes"
+  echo 'i = 0'
+  echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/api/v1/public/verify/" .. codes[i]) end'
+} >"$DIR/rotate.lua"
+"$BIN" --db "sqlite:$DIR/zj.db" serve --id-key "$DIR/id.key" --log-key "$DIR/keys/log.key" \
+  --public-rate 0 --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
+PID=$!
+for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
+PORT=$(cat "$DIR/port")
+echo "response: $(curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" | wc -c) bytes"
+echo "wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
+wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT"

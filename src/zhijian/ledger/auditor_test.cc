@@ -1,0 +1,257 @@
+#include "zhijian/ledger/auditor.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/backend_fixture.h"
+#include "zhijian/ledger/report_ledger.h"
+#include "zhijian/ledger/test_support_internal.h"
+
+namespace zhijian::ledger {
+namespace {
+
+using testing::Input;
+
+Principal Admin() {
+  Principal p;
+  p.role = Role::kAdmin;
+  p.user_id = 1;
+  p.username = "admin";
+  return p;
+}
+
+class AuditorTest : public zhijian::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    db_ = OpenDb();
+    ASSERT_TRUE(db_);
+    auto conn = db_->Acquire();
+    ASSERT_TRUE(conn.ok());
+    uscc_ = testing::MakeUscc("370102", 1);
+    const int64_t inst = testing::AddInstitution(conn->get(), uscc_, "370102");
+    testing::AddCertificate(conn->get(), inst, "210015340001", "2021-03-01", "2027-02-28");
+    log_ = std::move(*LogStore::Open(*db_));
+    LedgerOptions o;
+    o.code_secret = std::string(32, 's');
+    ledger_ = std::move(*ReportLedger::Open(*db_, *log_, clock_, o));
+    KeyPair key = testing::TestKey();
+    signer_ = std::move(*NewNoteSigner(key.signer_key));
+    verifier_ = std::move(*NewNoteVerifier(key.verifier_key));
+    // 600 reports in three batches with a checkpoint after each; a correction and a
+    // revocation; a final checkpoint.
+    for (int b = 0; b < 3; ++b) {
+      std::vector<ReportInput> batch;
+      for (int i = 0; i < 200; ++i)
+        batch.push_back(Input(uscc_, "A-" + std::to_string(b * 200 + i)));
+      auto r = ledger_->RegisterBatch(Admin(), batch, "");
+      ASSERT_TRUE(r.ok()) << r.error().ToString();
+      codes_.push_back((*r)[7]->code);
+      ASSERT_TRUE(log_->Publish(*signer_, clock_.Now()).ok());
+    }
+    auto c = ledger_->Correct(Admin(), codes_[0], Input(uscc_, "A-7-R"), "data-error", "");
+    ASSERT_TRUE(c.ok()) << c.error().ToString();
+    ASSERT_TRUE(ledger_->Revoke(Admin(), codes_[1], "withdrawn", "").ok());
+    ASSERT_TRUE(log_->Publish(*signer_, clock_.Now()).ok());
+  }
+
+  AuditReport Audit() {
+    AuditOptions o;
+    o.key = verifier_.get();
+    auto r = AuditDatabase(*db_, *log_, o);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : AuditReport{};
+  }
+  void Sql(const std::string& sql, std::vector<store::Value> p = {}) {
+    auto conn = db_->Acquire();
+    auto r = conn->get().Exec(sql, p);
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  }
+  static bool Has(const AuditReport& r, const std::string& code, std::optional<uint64_t> leaf,
+                  const std::string& report = "") {
+    for (const auto& f : r.findings) {
+      if (f.code == code && (!leaf || f.leaf_index == leaf) &&
+          (report.empty() || f.report_code == report)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  static std::string All(const AuditReport& r) {
+    std::string s;
+    for (const auto& f : r.findings) s += f.ToString() + "\n";
+    return s;
+  }
+
+  FakeClock clock_{FromUnixMillis(1'764'000'000'000)};
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<LogStore> log_;
+  std::unique_ptr<ReportLedger> ledger_;
+  std::unique_ptr<NoteSigner> signer_;
+  std::unique_ptr<NoteVerifier> verifier_;
+  std::string uscc_;
+  std::vector<std::string> codes_;  // leaf 7, 207, 407
+};
+
+TEST_P(AuditorTest, ACleanLogAuditsClean) {
+  AuditReport r = Audit();
+  EXPECT_TRUE(r.ok()) << All(r);
+  EXPECT_EQ(r.entries, 602u);
+  EXPECT_EQ(r.reports, 601u);
+  EXPECT_EQ(r.checkpoints, 4u);
+  EXPECT_TRUE(r.signatures_checked);
+  EXPECT_EQ(r.tiles, 4u);  // level 0: 2 full + partial; level 1: partial
+}
+
+TEST_P(AuditorTest, AChangedReportRowIsNamed) {
+  Sql("UPDATE reports SET client = '别的委托方' WHERE code = ?", {codes_[2]});
+  AuditReport r = Audit();
+  EXPECT_FALSE(r.ok());
+  EXPECT_TRUE(Has(r, "log.report-differs", 407, codes_[2])) << All(r);
+  EXPECT_NE(r.findings[0].ToString().find("client"), std::string::npos) << All(r);
+  EXPECT_EQ(r.finding_count, 1u) << All(r);
+  // The issue date, the document digest, and the salt (which changes every digest).
+  Sql("UPDATE reports SET client = '济南某食品有限公司' WHERE code = ?", {codes_[2]});
+  EXPECT_TRUE(Audit().ok());
+  Sql("UPDATE reports SET issue_date = '2025-11-19' WHERE code = ?", {codes_[2]});
+  r = Audit();
+  EXPECT_TRUE(Has(r, "log.report-differs", 407, codes_[2])) << All(r);
+  EXPECT_NE(All(r).find("issue date"), std::string::npos);
+}
+
+TEST_P(AuditorTest, ADeletedReportRowIsNamed) {
+  // SQLite's shell does not enforce foreign keys; PostgreSQL needs the events gone first.
+  if (GetParam() == store::Backend::kPostgres) {
+    Sql("ALTER TABLE report_events DROP CONSTRAINT report_events_report_id_fkey");
+    Sql("DELETE FROM reports WHERE code = ?", {codes_[2]});
+  } else {
+    auto conn = db_->Acquire();
+    ASSERT_TRUE(conn->get()
+                    .ExecScript("PRAGMA foreign_keys = OFF; DELETE FROM reports WHERE code = '" +
+                                codes_[2] + "'; PRAGMA foreign_keys = ON")
+                    .ok());
+  }
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.report-missing", 407, codes_[2])) << All(r);
+}
+
+TEST_P(AuditorTest, AChangedOrDeletedEntryIsNamed) {
+  auto conn = db_->Acquire();
+  auto entry = *log_->Entry(conn->get(), 300);
+  entry[entry.size() - 3] ^= 1;  // a bit of the results digest
+  Sql("UPDATE log_entries SET entry = ? WHERE leaf_index = 300", {store::Blob{entry}});
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.leaf-hash-mismatch", 300)) << All(r);
+  EXPECT_TRUE(Has(r, "log.report-differs", 300)) << All(r);
+  EXPECT_TRUE(Has(r, "log.checkpoint-root", std::nullopt)) << All(r);  // 400, 600, 602
+  // Rewriting the leaf hash and tiles too cannot hide it: the signed checkpoints disagree.
+  Sql("DELETE FROM log_entries WHERE leaf_index = 100");
+  r = Audit();
+  EXPECT_TRUE(Has(r, "log.entry-missing", 100)) << All(r);
+}
+
+TEST_P(AuditorTest, ADroppedTailIsNamed) {
+  Sql("DELETE FROM log_entries WHERE leaf_index = 601");
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.entry-missing", 601)) << All(r);
+  EXPECT_TRUE(Has(r, "log.head-mismatch", std::nullopt)) << All(r);
+  EXPECT_TRUE(Has(r, "log.checkpoint-beyond-log", std::nullopt)) << All(r);
+}
+
+TEST_P(AuditorTest, TamperedTilesHeadCheckpointsAndStatusesAreFound) {
+  auto conn = db_->Acquire();
+  std::vector<store::Value> p{int64_t{0}, int64_t{1}};
+  auto tile =
+      conn->get().QueryOne("SELECT hashes, mids FROM log_tiles WHERE level = ? AND idx = ?", p);
+  ASSERT_TRUE(tile.ok() && tile->has_value());
+  std::string hashes = (*tile)->Bytes(0), mids = (*tile)->Bytes(1);
+  ASSERT_EQ(mids.size(), 16 * kHashSize);
+  hashes[5] ^= 1;
+  Sql("UPDATE log_tiles SET hashes = ? WHERE level = 0 AND idx = 1", {store::Blob{hashes}});
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.tile-mismatch", std::nullopt)) << All(r);
+  // Proofs are served from tiles and mids: a changed mid breaks the consistency proofs.
+  for (char& c : mids) c ^= 1;
+  Sql("UPDATE log_tiles SET mids = ? WHERE level = 0 AND idx = 1", {store::Blob{mids}});
+  r = Audit();
+  EXPECT_TRUE(Has(r, "log.tile-mismatch", std::nullopt)) << All(r);
+  EXPECT_TRUE(Has(r, "log.consistency", std::nullopt)) << All(r);
+  Sql("UPDATE log_tiles SET hashes = ?, mids = ? WHERE level = 0 AND idx = 1",
+      {store::Blob{(*tile)->Bytes(0)}, store::Blob{(*tile)->Bytes(1)}});
+  EXPECT_TRUE(Audit().ok());
+  // A checkpoint signed by another key.
+  auto other =
+      NewNoteSigner(GenerateEd25519Key("zhijian.example.cn/log", std::string(32, 'x'))->signer_key);
+  Checkpoint forged{"zhijian.example.cn/log", 602, RootFromLeafHashes(Sha256TreeHasher(), {}), {}};
+  const NoteSigner* signers[] = {other->get()};
+  std::string note = *SignCheckpoint(forged, signers);
+  Sql("UPDATE log_checkpoints SET note = ? WHERE size = 602", {note});
+  r = Audit();
+  EXPECT_TRUE(Has(r, "log.checkpoint-signature", std::nullopt)) << All(r);
+  // A status that the events do not give.
+  Sql("UPDATE reports SET status = 'valid' WHERE code = ?", {codes_[1]});
+  r = Audit();
+  EXPECT_TRUE(Has(r, "log.status-mismatch", std::nullopt, codes_[1])) << All(r);
+}
+
+TEST_P(AuditorTest, AReportOutsideTheLogIsFound) {
+  auto conn = db_->Acquire();
+  Sql("INSERT INTO reports (id, code, institution_id, institution_uscc, report_no, "
+      "certificate_no, issue_date, document_sha256, salt, client, sample, results, leaf_index, "
+      "registered_at, status) SELECT id + 100000, '3701022025K7MXQ3TA92', institution_id, "
+      "institution_uscc, 'SNEAKED-IN', "
+      "certificate_no, issue_date, document_sha256, salt, client, sample, results, 9999, "
+      "registered_at, 'valid' FROM reports WHERE code = ?",
+      {codes_[2]});
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.report-not-logged", 9999, "3701022025K7MXQ3TA92")) << All(r);
+}
+
+TEST_P(AuditorTest, RemoteAuditThroughTiles) {
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  std::string tamper_path;
+  LogFetcher fetch = [&](const std::string& path) -> Result<std::string> {
+    if (path == "checkpoint") {
+      ZJ_ASSIGN_OR_RETURN(auto latest, log_->LatestCheckpoint(conn->get()));
+      return latest->note;
+    }
+    ZJ_ASSIGN_OR_RETURN(TileRequest req, ParseTilePath(path));
+    Result<std::string> body = req.entries
+                                   ? log_->EntryBundle(conn->get(), req.tile.index, req.tile.width)
+                                   : log_->TileContent(conn->get(), req.tile);
+    if (body && path == tamper_path) (*body)[body->size() - 1] ^= 1;
+    return body;
+  };
+  RemoteAuditOptions o;
+  o.key = verifier_.get();
+  std::string note;
+  auto r = AuditRemote(fetch, o, &note);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_TRUE(r->ok()) << All(*r);
+  EXPECT_EQ(r->entries, 602u);
+  EXPECT_EQ(r->tiles, 4u);
+  // With the earlier checkpoint kept from a previous run.
+  auto first = log_->Checkpoints(conn->get(), 0, 1);
+  o.previous_checkpoint = first->front().note;
+  EXPECT_TRUE(AuditRemote(fetch, o)->ok());
+  // A served entry bundle that differs.
+  tamper_path = "tile/entries/001";
+  r = AuditRemote(fetch, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(Has(*r, "log.remote-root", std::nullopt)) << All(*r);
+  EXPECT_TRUE(Has(*r, "log.tile-mismatch", std::nullopt)) << All(*r);
+  // Without the right key nothing is trusted.
+  auto other = NewNoteVerifier(
+      GenerateEd25519Key("zhijian.example.cn/log", std::string(32, 'x'))->verifier_key);
+  o.key = other->get();
+  tamper_path.clear();
+  r = AuditRemote(fetch, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(Has(*r, "log.checkpoint-signature", std::nullopt)) << All(*r);
+}
+
+ZJ_INSTANTIATE_BACKENDS(AuditorTest);
+
+}  // namespace
+}  // namespace zhijian::ledger
