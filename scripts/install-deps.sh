@@ -20,6 +20,9 @@ APT_PACKAGES=(
   libqrencode-dev libpng-dev zbar-tools
   # report intake (issue 5): PDF text with word boxes, rendering, OCR with Chinese
   libpoppler-cpp-dev poppler-utils tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev
+  # test-report corpus generator (gen reports): PDF drawing with CJK text layout
+  libcairo2-dev libpango1.0-dev
   # PostgreSQL server for the storage tests on the second backend
   postgresql-15 postgresql-client-15
   # fuzzing (make fuzz): clang with libFuzzer and the sanitizer runtimes
