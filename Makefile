@@ -35,7 +35,9 @@ demo: build web
 	@mkdir -p $(DEMO_DIR)
 	$(BUILD)/zhijian demo-init --db $(DEMO_DB) --password-file $(DEMO_DIR)/demo-accounts.json \
 	  --registry-dir $(DEMO_DIR)/registry --id-key $(DEMO_DIR)/id-hash.key
-	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key var/demo/id-hash.key --static web/dist --port $(PORT)
+	$(BUILD)/zhijian keys init --if-missing --dir $(DEMO_DIR)/keys --name localhost/zhijian-demo-log
+	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key $(DEMO_DIR)/id-hash.key --static web/dist --port $(PORT) \
+	  --log-key $(DEMO_DIR)/keys/log.key --public-url http://localhost:$(PORT)
 
 # Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
 # under the release build and again under ASan+UBSan; the browser tests in Chromium; then each
