@@ -3,7 +3,10 @@
 # loopback (64 connections by default), public rate limit off, a log of REPORTS reports with a
 # published checkpoint; each request looks up the report, its events, certificate history, the
 # latest checkpoint and an inclusion proof per event. Codes rotate over 1,000 reports (a Lua
-# script), so no single row stays hot. Prints wrk's figures and the response size.
+# script), so no single row stays hot. Prints wrk's figures and the response size; then, in the
+# same run, nginx (Debian's, 2 worker processes like our 2 I/O threads, access log off) serving
+# a static file holding one such response, with the same wrk settings, and our requests/s as a
+# ratio of nginx's.
 # Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
 set -euo pipefail
 BIN=${1:-build/zhijian}
@@ -13,6 +16,7 @@ REPORTS=${4:-20000}
 DIR=$(mktemp -d)
 cleanup() {
   [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  [ -s "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null
   rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -50,6 +54,48 @@ sqlite3 "$DIR/zj.db" "SELECT code FROM reports ORDER BY random() LIMIT 1000" >"$
 PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 PORT=$(cat "$DIR/port")
-echo "response: $(curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" | wc -c) bytes"
-echo "wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
-wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT"
+mkdir -p "$DIR/www"
+curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" >"$DIR/www/verify.json"
+chmod a+rx "$DIR" "$DIR/www" && chmod a+r "$DIR/www/verify.json"  # nginx workers drop root
+echo "response: $(wc -c <"$DIR/www/verify.json") bytes"
+echo "== zhijian: wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
+wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT" | tee "$DIR/ours.txt"
+
+NGINX=${NGINX:-/usr/sbin/nginx}
+if [ ! -x "$NGINX" ]; then
+  echo "nginx not found ($NGINX): no baseline" >&2
+  exit 0
+fi
+NPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$DIR/nginx-tmp"
+cat >"$DIR/nginx.conf" <<CONF
+worker_processes 2;
+pid $DIR/nginx.pid;
+error_log $DIR/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $DIR/nginx-tmp;
+  proxy_temp_path $DIR/nginx-tmp;
+  fastcgi_temp_path $DIR/nginx-tmp;
+  uwsgi_temp_path $DIR/nginx-tmp;
+  scgi_temp_path $DIR/nginx-tmp;
+  types { application/json json; }
+  server {
+    listen 127.0.0.1:$NPORT;
+    root $DIR/www;
+  }
+}
+CONF
+"$NGINX" -c "$DIR/nginx.conf" -p "$DIR" -e "$DIR/nginx-error.log"
+for _ in $(seq 100); do [ -s "$DIR/nginx.pid" ] && break; sleep 0.05; done
+echo "== nginx $("$NGINX" -v 2>&1 | sed 's/.*\///'): the same response as a static file, same wrk settings"
+wrk -t2 -c"$CONN" -d"${SECS}s" --latency "http://127.0.0.1:$NPORT/verify.json" | tee "$DIR/nginx.txt"
+if grep -q 'Non-2xx' "$DIR/nginx.txt"; then
+  echo "nginx answered errors: see $DIR/nginx-error.log" >&2
+  cat "$DIR/nginx-error.log" >&2
+  exit 1
+fi
+ours=$(awk '/^Requests\/sec/ {print $2}' "$DIR/ours.txt")
+theirs=$(awk '/^Requests\/sec/ {print $2}' "$DIR/nginx.txt")
+python3 -c "print('zhijian verify / nginx static: %.2f (%s / %s requests/s)' % ($ours / $theirs, '$ours', '$theirs'))"

@@ -29,6 +29,8 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev
   # browser tests, HTTP load
   chromium fonts-noto-cjk wrk curl ca-certificates sqlite3 jq
+  # the static-file baseline of the public verify benchmark (bench/ledger_verify_http.sh)
+  nginx-light
 )
 
 SUDO=""
