@@ -7,6 +7,7 @@
 //   ZJ_BENCH_REPORTS=1000000 ...      (reports per run, default 200,000)
 //   ZJ_BENCH_PG_URL=postgresql://... (also into that PostgreSQL database, which must be empty)
 //   ZJ_BENCH_SQL="PRAGMA ..."         (run on the fresh database first; for experiments)
+//   ZJ_BENCH_DIR=/dev/shm             (where the SQLite file goes; default /tmp)
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
@@ -67,8 +68,9 @@ struct Fixture {
 
   explicit Fixture(std::string url = {}) {
     if (url.empty()) {
-      char tmpl[] = "/tmp/zj-bench-XXXXXX";
-      dir = mkdtemp(tmpl);
+      const char* base = std::getenv("ZJ_BENCH_DIR");  // e.g. /dev/shm: without the disk
+      std::string tmpl = std::string(base ? base : "/tmp") + "/zj-bench-XXXXXX";
+      dir = mkdtemp(tmpl.data());
       url = "sqlite:" + dir + "/bench.db";
     }
     store::OpenOptions o;
