@@ -13,7 +13,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 CMAKE_COMMON := -G Ninja -DZJ_WERROR=ON
 
-.PHONY: help deps configure build web demo test test-unit test-asan test-browser test-fuzz fuzz format format-check bench clean
+.PHONY: help deps configure build web demo test test-unit test-asan test-web test-browser test-fuzz fuzz format format-check bench clean
 
 help:
 	@echo "make demo   — install what is missing, build, start the platform with demo data on :$(PORT)"
@@ -40,9 +40,10 @@ demo: build web
 	  --log-key $(DEMO_DIR)/keys/log.key --public-url http://localhost:$(PORT)
 
 # Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
-# under the release build and again under ASan+UBSan; the browser tests in Chromium; then each
+# under the release build and again under ASan+UBSan; the web UI's node unit tests and the browser
+# tests in Chromium; then each
 # parser of outside data fuzzed briefly (libFuzzer, from the seed corpora in fuzz/corpus).
-test: format-check build web test-unit test-asan test-browser test-fuzz
+test: format-check build web test-unit test-asan test-web test-browser test-fuzz
 	@echo "make test: all suites passed"
 
 test-unit: build
@@ -53,6 +54,10 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j$(JOBS) --timeout 300
+
+# Node unit tests of the web UI's pure modules (web/test/: the verification page's checks).
+test-web: deps
+	cd web && npm test --silent
 
 test-browser: build web
 	ZJ_BIN=$(BUILD)/zhijian node --test --test-concurrency=1 tests/browser/

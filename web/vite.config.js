@@ -28,6 +28,8 @@ export default defineConfig({
           if (id.includes('node_modules/element-plus') || id.includes('node_modules/@element-plus')) {
             return 'element-plus'
           }
+          // QR decoding and the signature/hash code only the verification page needs.
+          if (id.includes('node_modules/jsqr') || id.includes('node_modules/@noble')) return 'verify-libs'
           if (id.includes('node_modules/')) return 'vendor'
           return undefined
         },

@@ -1,4 +1,4 @@
-// Shared harness of the browser tests (web_ui.test.mjs, registry.test.mjs).
+// Shared harness of the browser tests (web_ui.test.mjs, registry.test.mjs, verify.test.mjs).
 //
 // createHarness() prepares a fresh temporary directory, runs `$ZJ_BIN --db sqlite:TMP/zj.db
 // demo-init` (plus any extra arguments), starts `... serve --static web/dist` on a port chosen by
@@ -82,12 +82,16 @@ export async function login(page, username, password) {
 //   demoInitArgs(tmp)   extra arguments of demo-init, given the temporary directory (default none)
 //   demoInitTimeoutMs   time allowed to demo-init (default 60000)
 //   serverLogName       file name of the server log in ARTIFACTS (default 'server.log')
+//   prepare(tmp)        async, run before demo-init (e.g. `keys init`; default nothing)
+//   serveArgs(tmp)      extra arguments of serve (e.g. --log-key; default none)
 // After start(): h.tmp, h.baseUrl, h.passwords, h.context, h.pageErrors; h.scenario(name, fn).
 export function createHarness({
   tmpPrefix = 'zj-browser-',
   demoInitArgs = () => [],
   demoInitTimeoutMs = 60000,
   serverLogName = 'server.log',
+  prepare = async () => {},
+  serveArgs = () => [],
 } = {}) {
   let server = null // the server's ChildProcess
   let serverLog = ''
@@ -140,6 +144,7 @@ export function createHarness({
     const pwFile = path.join(h.tmp, 'pw.json')
     const portFile = path.join(h.tmp, 'port')
 
+    await prepare(h.tmp)
     // --db is the binary's global option: it goes before the subcommand.
     await run(
       ['--db', db, 'demo-init', '--password-file', pwFile, ...demoInitArgs(h.tmp)],
@@ -162,6 +167,7 @@ export function createHarness({
         // The same key file as demo-init's when that names one (registry.test.mjs).
         '--id-key',
         path.join(h.tmp, 'id-hash.key'),
+        ...serveArgs(h.tmp),
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     )

@@ -158,6 +158,16 @@ export const api = {
   // Anonymous; a 401 here must not redirect to the login page.
   publicLookup: (filters) =>
     request('GET', '/api/v1/public/institutions', { query: filters, redirectOn401: false }),
+  // 一码通查, anonymous: the verification of a code (with the secret: the report's content), the
+  // log's published key, and a consistency proof between two checkpoints.
+  publicVerify: (code, secret) =>
+    request('GET', `/api/v1/public/verify/${encodeURIComponent(code)}`, {
+      query: { secret },
+      redirectOn401: false,
+    }),
+  logKey: () => request('GET', '/api/v1/public/log-key', { redirectOn401: false }),
+  consistencyProof: (from, to) =>
+    request('GET', '/api/v1/log/proof/consistency', { query: { from, to }, redirectOn401: false }),
 }
 
 // The URL of a registry export: `kind` 'institutions' or 'capabilities', `format` 'xlsx' or

@@ -31,6 +31,21 @@ export const router = createRouter({
       meta: { public: true },
     },
     {
+      // 一码通查: report verification by code, QR or file — anyone, signed in or not.
+      path: '/verify/:code?',
+      name: 'verify',
+      component: () => import('./views/VerifyPage.vue'),
+      meta: { public: true },
+    },
+    {
+      // The URL a report's QR code opens: "<PREFIX>/V/<Base32 payload>[/<SECRET>]" (ledger/qr.h).
+      // Routes match case-insensitively, so "/v/…" (a camera app lower-casing the URL) works too.
+      path: '/V/:payload/:secret?',
+      name: 'verify-qr',
+      component: () => import('./views/VerifyPage.vue'),
+      meta: { public: true },
+    },
+    {
       path: '/',
       component: Shell,
       children: [

@@ -28,8 +28,11 @@ void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code)
 
 // `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
 // adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then
-// runs OpenServeLedger (the QR URL defaults to http://127.0.0.1:`port`).
+// runs OpenServeLedger (the QR URL defaults to http://127.0.0.1:`port`) and, once the server
+// has bound its port, ServeLedgerStarted (without --public-url the QR URL then names the bound
+// port, which `--port 0` only knows after binding).
 void AddLedgerCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 Result<std::unique_ptr<ledger::LedgerService>> OpenServeLedger(store::Database& db, uint16_t port);
+void ServeLedgerStarted(ledger::LedgerService& ledger, uint16_t bound_port);
 
 }  // namespace zhijian::cli

@@ -675,6 +675,12 @@ Result<std::unique_ptr<ledger::LedgerService>> OpenServeLedger(store::Database& 
   return ledger::LedgerService::Open(db, SystemClock::Instance(), o);
 }
 
+void ServeLedgerStarted(ledger::LedgerService& ledger, uint16_t bound_port) {
+  if (ServeArgs().public_url.empty()) {
+    ledger.SetQrUrlPrefix("http://127.0.0.1:" + std::to_string(bound_port));
+  }
+}
+
 void AddLedgerCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   // keys
   auto* keys = app.add_subcommand("keys", "signing keys of the transparency log");

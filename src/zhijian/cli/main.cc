@@ -96,6 +96,7 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   auto started = http.Start();
   if (!started) return Fail(started.error());
   const uint16_t port = http.port();
+  ServeLedgerStarted(**ledger, port);
   spdlog::info("listening address={} port={} db={} static={}", options.address, port,
                (*db)->redacted_url(), options.static_dir.empty() ? "-" : options.static_dir);
   std::cout << "智检 Zhijian: http://" << options.address << ":" << port << "/" << std::endl;

@@ -72,7 +72,17 @@ Result<void> LedgerService::RequireSigner() const {
 Result<std::string> LedgerService::QrFor(const ReportRecord& report) const {
   ZJ_TRY(RequireSigner());
   QrClaims claims{report.code, report.input.document_sha256, report.input.issue_date};
-  return MakeQrText(claims, *signer_, options_.qr_url_prefix, SecretText(report.salt));
+  return MakeQrText(claims, *signer_, qr_url_prefix(), SecretText(report.salt));
+}
+
+std::string LedgerService::qr_url_prefix() const {
+  std::lock_guard<std::mutex> lock(prefix_mu_);
+  return options_.qr_url_prefix;
+}
+
+void LedgerService::SetQrUrlPrefix(std::string prefix) {
+  std::lock_guard<std::mutex> lock(prefix_mu_);
+  options_.qr_url_prefix = std::move(prefix);
 }
 
 std::optional<std::string> LedgerService::CachedVerification(const std::string& key) const {

@@ -59,7 +59,10 @@ class LedgerService {
   const NoteVerifier* verifier() const { return verifier_.get(); }
   // The verifier key text ("name+id+base64"); "" without a key.
   const std::string& verifier_key() const { return verifier_key_; }
-  const std::string& qr_url_prefix() const { return options_.qr_url_prefix; }
+  // The URL prefix printed in QR codes; `SetQrUrlPrefix` replaces it (e.g. once `serve` knows
+  // the port it bound). Thread-safe.
+  std::string qr_url_prefix() const;
+  void SetQrUrlPrefix(std::string prefix);
   CheckpointPublisher* publisher() { return publisher_.get(); }
 
   // "ledger.no-log-key" (kUnavailable) without a key.
@@ -84,6 +87,7 @@ class LedgerService {
   std::unique_ptr<ReportLedger> reports_;
   std::unique_ptr<CheckpointPublisher> publisher_;
   const Clock* clock_ = nullptr;
+  mutable std::mutex prefix_mu_;  // guards options_.qr_url_prefix
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<std::string, std::pair<TimePoint, std::string>> cache_;
 };
