@@ -87,8 +87,38 @@ class AuthzMatrixTest : public ::testing::Test {
 
   // A new person or equipment record at {jinan}, {qingdao} or {beijing}, created by the
   // administrator; returns its id.
+  // Records regulators keep, each with a fresh business key.
+  json::object CertificateBody() {
+    return json::object{{"number", "2115" + std::to_string(10000000 + ++id_counter_)},
+                        {"issuer", "山东省市场监督管理局"},
+                        {"issued_on", "2021-01-01"},
+                        {"expires_on", "2099-12-31"},
+                        {"status", "valid"}};
+  }
+  json::object KeptBody(const std::string& kind, const std::string& place) {
+    const int n = ++id_counter_;
+    if (kind == "capabilities") {
+      return json::object{{"certificate_number", vars_.at("{cert_" + place + "}")},
+                          {"category", "食品"},
+                          {"object", "小麦粉"},
+                          {"item", "矩阵项目" + std::to_string(n)},
+                          {"standard_no", "GB 5009.12-2017"}};
+    }
+    if (kind == "credit-flags") {  // a fresh listing date for each call
+      const std::string month = std::to_string(101 + n / 28 % 12).substr(1);
+      const std::string day = std::to_string(101 + n % 28).substr(1);
+      return json::object{{"kind", "abnormal-operation"},
+                          {"listed_on", std::to_string(2000 + n / 336) + "-" + month + "-" + day}};
+    }
+    return json::object{{"decision_no", "鲁市监罚〔2025〕" + std::to_string(n) + "号"},
+                        {"decided_on", "2025-03-01"},
+                        {"amount_yuan", 5000}};
+  }
+
   std::string NewMember(const std::string& kind, const std::string& place) {
-    const json::value body = kind == "people" ? PersonBody() : EquipmentBody();
+    const json::value body = kind == "people"      ? PersonBody()
+                             : kind == "equipment" ? EquipmentBody()
+                                                   : KeptBody(kind, place);
     HttpResponse r = platform_->Send(
         "POST", "/api/v1/registry/institutions/" + vars_.at("{" + place + "}") + "/" + kind, body,
         cookies_.at("admin"));
@@ -272,6 +302,39 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
     }
   }
 
+  // Records regulators keep (certificates, capability rows, credit flags, penalties): saved by
+  // business key by administrators and regulators in scope; institution users and inspectors
+  // never (403 before any scope question). Each call saves a fresh key (201); deletes remove a
+  // fresh row each. The standards catalogue: administrators only.
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    HttpResponse cert = platform_->Send(
+        "POST", "/api/v1/registry/institutions/" + vars_.at("{" + place + "}") + "/certificates",
+        CertificateBody(), cookies_.at("admin"));
+    ASSERT_EQ(cert.status, 201u) << cert.body;
+    auto stored = platform_->db().Acquire();
+    ASSERT_TRUE(stored.ok());
+    auto number = (*stored)->QueryOne("SELECT number FROM certificates WHERE id = ?",
+                                      std::vector<store::Value>{Json(cert).at("id").as_int64()});
+    ASSERT_TRUE(number.ok() && number->has_value());
+    vars_["{cert_" + place + "}"] = (*number)->Text(0);
+  }
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    auto rules = edits_at(place, 201);
+    rules["inst-demo"] = 403;
+    auto deletes = edits_at(place, 204);
+    deletes["inst-demo"] = 403;
+    const std::string inst = "/api/v1/registry/institutions/{" + place + "}/";
+    table["registry.certificates.save"].push_back({"POST", inst + "certificates", nullptr, rules});
+    for (const std::string kind : {"capabilities", "credit-flags", "penalties"}) {
+      table["registry." + kind + ".save"].push_back({"POST", inst + kind, nullptr, rules});
+      table["registry." + kind + ".delete"].push_back(
+          {"DELETE", "/api/v1/registry/" + kind + "/{fresh_" + kind + "_" + place + "}", nullptr,
+           deletes});
+    }
+  }
+  table["registry.standards.save"] = {
+      {"POST", "/api/v1/registry/standards", nullptr, With(SignedIn(403), {{"admin", 201}})}};
+
   // Reports and the transparency log (ledger_routes.cc, issue 4). Setup: a valid CMA
   // certificate for each place, reports registered directly (one per row that changes it), and
   // 300 more so that the log has a full tile. Writes: administrators and the institution's own
@@ -402,6 +465,18 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
         }
         if (name == "registry.equipment.create" || name == "registry.equipment.update") {
           body = EquipmentBody();
+        }
+        if (name == "registry.certificates.save") body = CertificateBody();
+        for (const std::string kind : {"capabilities", "credit-flags", "penalties"}) {
+          if (name != "registry." + kind + ".save") continue;
+          for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+            if (c.target.find("{" + place + "}") != std::string::npos) body = KeptBody(kind, place);
+          }
+        }
+        if (name == "registry.standards.save") {
+          body = json::object{{"number", "DB37/T " + std::to_string(9000 + ++counter) + "-2024"},
+                              {"name", "矩阵测试标准"},
+                              {"status", "current"}};
         }
         HeaderList h;
         if (caller != "public") h.emplace_back("Cookie", cookies_.at(caller));

@@ -363,6 +363,155 @@ TEST_P(RegistryApiTest, EditsAreScopedValidatedAndAudited) {
   EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log") - audit_before, writes);
 }
 
+// Records regulators keep: saved by business key (a repeat changes nothing), status changes
+// into the certificate's history, capability rows only on the institution's own certificates,
+// a decision number of another institution refused, deletes scoped, everything audited; the
+// standards catalogue for administrators only.
+TEST_P(RegistryApiTest, RegulatorsKeepCertificatesScopeCreditAndPenalties) {
+  const std::string jn = P().Login("regulator-jn");
+  const std::string admin = P().Login("admin");
+  const std::string inst = P().Login("inst-demo");
+  const std::string base = "/api/v1/registry/institutions/" + std::to_string(jinan2_);
+  const int64_t audit_before = P().Count("SELECT COUNT(*) FROM audit_log");
+
+  json::object cert{{"number", "211512340001"},
+                    {"issuer", "山东省市场监督管理局"},
+                    {"issued_on", "2021-05-01"},
+                    {"expires_on", "2027-04-30"},
+                    {"status", "valid"}};
+  HttpResponse r = P().Send("POST", base + "/certificates", cert, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(Json(r).at("outcome").as_string(), "inserted");
+  const int64_t cert_id = Json(r).at("id").as_int64();
+  r = P().Send("POST", base + "/certificates", cert, jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(Json(r).at("outcome").as_string(), "unchanged");
+  // Suspended from a given date, with its reason: one more history entry.
+  cert["status"] = "暂停";
+  cert["status_effective_on"] = "2025-09-01";
+  cert["status_reason"] = "监督抽查不合格";
+  r = P().Send("POST", base + "/certificates", cert, jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(Json(r).at("outcome").as_string(), "updated");
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM certificate_status_history WHERE certificate_id = " +
+                      std::to_string(cert_id) +
+                      " AND status = 'suspended' AND effective_on = '2025-09-01'"),
+            1);
+  cert["status"] = "paused";
+  ExpectProblem(P().Send("POST", base + "/certificates", cert, jn), 400, "registry.bad-status");
+  // The same number for another institution: refused, not moved.
+  cert["status"] = "valid";
+  ExpectProblem(
+      P().Send("POST", "/api/v1/registry/institutions/" + std::to_string(jinan_) + "/certificates",
+               cert, jn),
+      409, "registry.duplicate");
+  // Outside the city regulator's scope; institution users never.
+  ExpectProblem(
+      P().Send("POST",
+               "/api/v1/registry/institutions/" + std::to_string(qingdao_) + "/certificates", cert,
+               jn),
+      404, "institution.not-found");
+  ExpectProblem(P().Send("POST", base + "/certificates", cert, inst), 403, "auth.forbidden");
+
+  // A capability row on that certificate; on a certificate of another institution: not found.
+  json::object cap{{"certificate_number", "211512340001"},
+                   {"category", "食品"},
+                   {"object", "小麦粉"},
+                   {"item", "铅"},
+                   {"parameter", "Pb"},
+                   {"standard_no", "GB 5009.12-2017"},
+                   {"standard_name", "食品安全国家标准 食品中铅的测定"},
+                   {"approved_on", "2021-05-01"}};
+  r = P().Send("POST", base + "/capabilities", cap, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const int64_t cap_id = Json(r).at("id").as_int64();
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM capabilities WHERE id = " + std::to_string(cap_id) +
+                      " AND certificate_id = " + std::to_string(cert_id) +
+                      " AND valid_from = '2021-05-01'"),
+            1);
+  cap["valid_to"] = "2025-12-31";  // the row ends: same key, updated
+  r = P().Send("POST", base + "/capabilities", cap, jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(Json(r).at("id").as_int64(), cap_id);
+  EXPECT_EQ(Json(r).at("outcome").as_string(), "updated");
+  ExpectProblem(
+      P().Send("POST", "/api/v1/registry/institutions/" + std::to_string(jinan_) + "/capabilities",
+               cap, jn),
+      404, "registry.certificate-not-found");
+  cap.erase("item");
+  ExpectProblem(P().Send("POST", base + "/capabilities", cap, jn), 400, "request.field-missing");
+
+  // Credit flag: listed, then delisted (same key, updated).
+  json::object flag{{"kind", "abnormal-operation"},
+                    {"listed_on", "2025-03-02"},
+                    {"authority", "济南市市场监督管理局"},
+                    {"reason", "未按期公示年度报告"}};
+  r = P().Send("POST", base + "/credit-flags", flag, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const int64_t flag_id = Json(r).at("id").as_int64();
+  flag["removed_on"] = "2025-06-30";
+  r = P().Send("POST", base + "/credit-flags", flag, jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(Json(r).at("id").as_int64(), flag_id);
+  flag["kind"] = "blacklist";
+  ExpectProblem(P().Send("POST", base + "/credit-flags", flag, jn), 400, "registry.bad-kind");
+
+  // Penalty: its decision number cannot be filed under another institution.
+  json::object pen{{"decision_no", "济市监处罚〔2025〕17号"},
+                   {"decided_on", "2025-04-10"},
+                   {"authority", "济南市市场监督管理局"},
+                   {"violation", "出具虚假检验检测报告"},
+                   {"legal_basis", "《检验检测机构监督管理办法》第二十六条"},
+                   {"amount_yuan", 30000}};
+  r = P().Send("POST", base + "/penalties", pen, jn);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const int64_t pen_id = Json(r).at("id").as_int64();
+  ExpectProblem(
+      P().Send("POST", "/api/v1/registry/institutions/" + std::to_string(jinan_) + "/penalties",
+               pen, jn),
+      409, "registry.duplicate");
+  pen["amount_yuan"] = -1;
+  ExpectProblem(P().Send("POST", base + "/penalties", pen, jn), 400, "request.field-type");
+
+  // The portrait shows what was saved.
+  r = P().Get(base, jn);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_NE(r.body.find("211512340001"), std::string::npos);
+  EXPECT_NE(r.body.find("济市监处罚〔2025〕17号"), std::string::npos);
+
+  // Deletes: scoped, audited, gone.
+  ExpectProblem(
+      P().Send("DELETE", "/api/v1/registry/penalties/" + std::to_string(pen_id), {}, inst), 403,
+      "auth.forbidden");
+  for (const auto& [kind, id] : std::vector<std::pair<std::string, int64_t>>{
+           {"capabilities", cap_id}, {"credit-flags", flag_id}, {"penalties", pen_id}}) {
+    const std::string path = "/api/v1/registry/" + kind + "/" + std::to_string(id);
+    EXPECT_EQ(P().Send("DELETE", path, {}, jn).status, 204u) << path;
+    EXPECT_EQ(P().Send("DELETE", path, {}, jn).status, 404u) << path;
+  }
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM penalties WHERE id = " + std::to_string(pen_id)), 0);
+
+  // The standards catalogue: administrators only.
+  json::object std_body{{"number", "DB37/T 4123-2024"},
+                        {"name", "检验检测机构数据质量评价规范"},
+                        {"status", "现行"},
+                        {"effective_on", "2024-06-01"}};
+  ExpectProblem(P().Send("POST", "/api/v1/registry/standards", std_body, jn), 403,
+                "auth.forbidden");
+  r = P().Send("POST", "/api/v1/registry/standards", std_body, admin);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM standards WHERE number = 'DB37/T 4123-2024' AND "
+                      "status = 'current'"),
+            1);
+
+  // Every successful write is one audit record (saves, including unchanged ones, and deletes).
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log WHERE action IN ('certificate.save', "
+                      "'capability.save', 'credit_flag.save', 'penalty.save', 'standard.save', "
+                      "'capability.delete', 'credit_flag.delete', 'penalty.delete')"),
+            3 + 2 + 2 + 1 + 1 + 3);
+  EXPECT_GT(P().Count("SELECT COUNT(*) FROM audit_log"), audit_before);
+}
+
 TEST_P(RegistryApiTest, ExportsAreScopedAndReadable) {
   const std::string jn = P().Login("regulator-jn");
   HttpResponse r = P().Get("/api/v1/registry/export/institutions?format=csv", jn);

@@ -1,6 +1,7 @@
-// Write routes of the institution registry: institutions (regulators and administrators),
-// people and equipment (also the institution's own users). Thin: read the JSON body, call
-// registry::Registry with the caller's Principal — which checks role and scope, validates,
+// Write routes of the institution registry: institutions, certificates, capability rows, credit
+// flags and penalties (regulators and administrators), people and equipment (also the
+// institution's own users), the standards catalogue (administrators). Thin: read the JSON body,
+// call registry::Registry with the caller's Principal — which checks role and scope, validates,
 // writes and appends the audit record in one transaction — and render the saved record.
 #include <boost/json.hpp>
 #include <string>
@@ -166,6 +167,118 @@ Result<registry::Equipment> EquipmentFrom(ApiContext&, const json::object& body,
   return EquipmentFromBody(body);
 }
 
+// ---- records regulators keep: saved by business key ------------------------------------------
+
+Result<registry::Certificate> CertificateFromBody(const json::object& body) {
+  registry::Certificate v;
+  ZJ_ASSIGN_OR_RETURN(v.number, server::RequiredString(body, "number"));
+  ZJ_ASSIGN_OR_RETURN(v.issuer, Text(body, "issuer"));
+  ZJ_ASSIGN_OR_RETURN(v.issued_on, OptDate(body, "issued_on"));
+  ZJ_ASSIGN_OR_RETURN(v.expires_on, OptDate(body, "expires_on"));
+  ZJ_ASSIGN_OR_RETURN(std::string status, server::RequiredString(body, "status"));
+  auto parsed = registry::ParseCertStatus(status);
+  if (!parsed) {
+    return Error::Invalid("registry.bad-status", "证书状态无效", "invalid certificate status",
+                          "status: valid, suspended, revoked, cancelled or expired");
+  }
+  v.status = *parsed;
+  // A status change with its own effective date (else: effective today, see registry.h).
+  ZJ_ASSIGN_OR_RETURN(auto effective, OptDate(body, "status_effective_on"));
+  if (effective) {
+    ZJ_ASSIGN_OR_RETURN(std::string reason, Text(body, "status_reason"));
+    v.history.push_back({v.status, *effective, std::move(reason)});
+  }
+  return v;
+}
+
+Result<std::pair<registry::Capability, std::string>> CapabilityFromBody(const json::object& body) {
+  registry::Capability v;
+  ZJ_ASSIGN_OR_RETURN(std::string certificate, server::RequiredString(body, "certificate_number"));
+  ZJ_ASSIGN_OR_RETURN(v.category, Text(body, "category"));
+  ZJ_ASSIGN_OR_RETURN(v.object, Text(body, "object"));
+  ZJ_ASSIGN_OR_RETURN(v.item, server::RequiredString(body, "item"));
+  ZJ_ASSIGN_OR_RETURN(v.parameter, Text(body, "parameter"));
+  ZJ_ASSIGN_OR_RETURN(v.standard_no, server::RequiredString(body, "standard_no"));
+  ZJ_ASSIGN_OR_RETURN(v.standard_name, Text(body, "standard_name"));
+  ZJ_ASSIGN_OR_RETURN(v.limitation, Text(body, "limitation"));
+  ZJ_ASSIGN_OR_RETURN(v.approved_on, OptDate(body, "approved_on"));
+  ZJ_ASSIGN_OR_RETURN(v.valid_from, OptDate(body, "valid_from"));
+  ZJ_ASSIGN_OR_RETURN(v.valid_to, OptDate(body, "valid_to"));
+  return std::pair{std::move(v), std::move(certificate)};
+}
+
+Result<registry::CreditFlag> CreditFlagFromBody(const json::object& body) {
+  registry::CreditFlag v;
+  ZJ_ASSIGN_OR_RETURN(std::string kind, server::RequiredString(body, "kind"));
+  auto parsed = registry::ParseCreditKind(kind);
+  if (!parsed) {
+    return Error::Invalid("registry.bad-kind", "信用名单类型无效", "invalid credit list kind",
+                          "kind: serious-dishonesty or abnormal-operation");
+  }
+  v.kind = *parsed;
+  ZJ_ASSIGN_OR_RETURN(v.listed_on, server::RequiredString(body, "listed_on"));
+  ZJ_ASSIGN_OR_RETURN(v.removed_on, OptDate(body, "removed_on"));
+  ZJ_ASSIGN_OR_RETURN(v.authority, Text(body, "authority"));
+  ZJ_ASSIGN_OR_RETURN(v.reason, Text(body, "reason"));
+  return v;
+}
+
+Result<registry::Penalty> PenaltyFromBody(const json::object& body) {
+  registry::Penalty v;
+  ZJ_ASSIGN_OR_RETURN(v.decision_no, server::RequiredString(body, "decision_no"));
+  ZJ_ASSIGN_OR_RETURN(v.decided_on, server::RequiredString(body, "decided_on"));
+  ZJ_ASSIGN_OR_RETURN(v.authority, Text(body, "authority"));
+  ZJ_ASSIGN_OR_RETURN(v.violation, Text(body, "violation"));
+  ZJ_ASSIGN_OR_RETURN(v.legal_basis, Text(body, "legal_basis"));
+  if (const json::value* amount = body.if_contains("amount_yuan"); amount && !amount->is_null()) {
+    if (!amount->is_number() || amount->to_number<double>() < 0) {
+      return Error::Invalid("request.field-type", "字段类型错误", "a field has the wrong type",
+                            "amount_yuan: a number of yuan, not negative");
+    }
+    v.amount_yuan = amount->to_number<double>();
+  }
+  return v;
+}
+
+Result<registry::Standard> StandardFromBody(const json::object& body) {
+  registry::Standard v;
+  ZJ_ASSIGN_OR_RETURN(v.number, server::RequiredString(body, "number"));
+  ZJ_ASSIGN_OR_RETURN(v.name, server::RequiredString(body, "name"));
+  ZJ_ASSIGN_OR_RETURN(std::string status, server::RequiredString(body, "status"));
+  auto parsed = registry::ParseStandardStatus(status);
+  if (!parsed) {
+    return Error::Invalid("registry.bad-status", "标准状态无效", "invalid standard status",
+                          "status: current, upcoming or abolished");
+  }
+  v.status = *parsed;
+  ZJ_ASSIGN_OR_RETURN(v.published_on, OptDate(body, "published_on"));
+  ZJ_ASSIGN_OR_RETURN(v.effective_on, OptDate(body, "effective_on"));
+  ZJ_ASSIGN_OR_RETURN(v.abolished_on, OptDate(body, "abolished_on"));
+  ZJ_ASSIGN_OR_RETURN(v.replaces, server::OptionalStringList(body, "replaces"));
+  ZJ_ASSIGN_OR_RETURN(v.replaced_by, server::OptionalStringList(body, "replaced_by"));
+  return v;
+}
+
+// The one response of a keyed save: the record's id and what happened (201 when inserted).
+Response KeyedSaved(const registry::Upserted& u) {
+  const char* outcome = u.outcome == registry::Outcome::kInserted  ? "inserted"
+                        : u.outcome == registry::Outcome::kUpdated ? "updated"
+                                                                   : "unchanged";
+  return server::JsonResponse(json::object{{"id", u.id}, {"outcome", outcome}},
+                              u.outcome == registry::Outcome::kInserted ? 201 : 200);
+}
+
+// POST /api/v1/registry/institutions/{id}/<records>: `save(registry, request, body, institution
+// id)` parses the body and calls the registry with the caller's Principal.
+template <typename F>
+Result<Response> SaveKept(ApiContext& ctx, Request& req, F save) {
+  ZJ_ASSIGN_OR_RETURN(int64_t institution_id, PathId(req));
+  ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+  registry::Registry reg(ctx.db, ctx.clock);
+  ZJ_ASSIGN_OR_RETURN(registry::Upserted u, save(reg, req, body, institution_id));
+  return KeyedSaved(u);
+}
+
 }  // namespace
 
 void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx) {
@@ -208,6 +321,61 @@ void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx) {
               save(Target::kRecord, &EquipmentFrom, &Registry::SaveEquipment, &EquipmentJson)});
   router.Add({Verb::delete_, "/api/v1/registry/equipment/{id}", "registry.equipment.delete",
               editors, remove(&Registry::DeleteEquipment)});
+
+  // Records regulators keep, saved by business key (a repeat is "unchanged").
+  auto kept = [&ctx](auto saver) {
+    return [&ctx, saver](Request& req) { return SaveKept(ctx, req, saver); };
+  };
+  using registry::Upserted;
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/certificates",
+              "registry.certificates.save", regulators,
+              kept([](Registry& reg, const Request& req, const json::object& body,
+                      int64_t inst) -> Result<Upserted> {
+                ZJ_ASSIGN_OR_RETURN(registry::Certificate v, CertificateFromBody(body));
+                v.institution_id = inst;
+                return reg.SaveCertificate(req.principal, v, req.remote_ip);
+              })});
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/capabilities",
+              "registry.capabilities.save", regulators,
+              kept([](Registry& reg, const Request& req, const json::object& body,
+                      int64_t inst) -> Result<Upserted> {
+                ZJ_ASSIGN_OR_RETURN(auto v, CapabilityFromBody(body));
+                v.first.institution_id = inst;
+                return reg.SaveCapability(req.principal, v.first, v.second, req.remote_ip);
+              })});
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/credit-flags",
+              "registry.credit-flags.save", regulators,
+              kept([](Registry& reg, const Request& req, const json::object& body,
+                      int64_t inst) -> Result<Upserted> {
+                ZJ_ASSIGN_OR_RETURN(registry::CreditFlag v, CreditFlagFromBody(body));
+                v.institution_id = inst;
+                return reg.SaveCreditFlag(req.principal, v, req.remote_ip);
+              })});
+  router.Add({Verb::post, "/api/v1/registry/institutions/{id}/penalties", "registry.penalties.save",
+              regulators,
+              kept([](Registry& reg, const Request& req, const json::object& body,
+                      int64_t inst) -> Result<Upserted> {
+                ZJ_ASSIGN_OR_RETURN(registry::Penalty v, PenaltyFromBody(body));
+                v.institution_id = inst;
+                return reg.SavePenalty(req.principal, v, req.remote_ip);
+              })});
+  router.Add({Verb::delete_, "/api/v1/registry/capabilities/{id}", "registry.capabilities.delete",
+              regulators, remove(&Registry::DeleteCapability)});
+  router.Add({Verb::delete_, "/api/v1/registry/credit-flags/{id}", "registry.credit-flags.delete",
+              regulators, remove(&Registry::DeleteCreditFlag)});
+  router.Add({Verb::delete_, "/api/v1/registry/penalties/{id}", "registry.penalties.delete",
+              regulators, remove(&Registry::DeletePenalty)});
+  router.Add({Verb::post,
+              "/api/v1/registry/standards",
+              "registry.standards.save",
+              {R::kAdmin},
+              [&ctx](Request& req) -> Result<Response> {
+                ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
+                ZJ_ASSIGN_OR_RETURN(registry::Standard v, StandardFromBody(body));
+                registry::Registry reg(ctx.db, ctx.clock);
+                ZJ_ASSIGN_OR_RETURN(Upserted u, reg.SaveStandard(req.principal, v, req.remote_ip));
+                return KeyedSaved(u);
+              }});
 }
 
 }  // namespace zhijian::api

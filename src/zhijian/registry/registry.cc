@@ -1590,4 +1590,195 @@ Result<void> Registry::DeleteEquipment(const Principal& actor, int64_t id, const
   return DeleteMember(db_, clock_, kEquipmentKind, actor, id, ip);
 }
 
+// ================================================================ records regulators keep
+
+namespace {
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kInserted:
+      return "inserted";
+    case Outcome::kUpdated:
+      return "updated";
+    case Outcome::kUnchanged:
+      return "unchanged";
+  }
+  return "unchanged";
+}
+
+bool IsRegulatorOrAdmin(const Principal& p) {
+  return p.role == Role::kAdmin || p.role == Role::kRegulator;
+}
+
+// The institution of a record regulators keep, checked for `actor`: kNotFound when missing or
+// outside the scope, kPermissionDenied when visible but not editable.
+Result<InstRef> KeptInstitution(Connection& tx, const Principal& actor, int64_t institution_id) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<InstRef> ref, LoadInstRef(tx, institution_id));
+  if (!ref || !CanSee(actor, *ref)) {
+    return NotFound("institution.not-found", "institution " + Uint(institution_id));
+  }
+  if (!CanEditInstitution(actor, *ref)) return Forbidden("institution " + Uint(ref->id));
+  return *ref;
+}
+
+// A business key held by a record of another institution refuses the save (it would move the
+// record, possibly out of the actor's scope).
+Result<void> KeyHeldElsewhere(Connection& tx, const char* sql, const std::string& key,
+                              int64_t institution_id, const std::string& what) {
+  ZJ_ASSIGN_OR_RETURN(std::optional<Row> row, tx.QueryOne(sql, std::vector<Value>{key}));
+  if (row && row->Int(0) != institution_id) {
+    return Duplicate(what + " belongs to another institution");
+  }
+  return Ok();
+}
+
+// The end of every keyed save: its audit record in the same transaction.
+Result<Upserted> AuditKeyedSave(Connection& tx, const Principal& actor, const std::string& ip,
+                                TimePoint at, const std::string& type, const Upserted& u,
+                                const InstRef* inst, boost::json::object detail) {
+  audit::AuditEvent e;
+  e.action = type + ".save";
+  e.target_type = type;
+  e.target_id = Uint(u.id);
+  if (inst) {
+    e.region_code = inst->region_code;
+    e.institution_id = inst->id;
+  }
+  e.detail = std::move(detail);
+  e.detail["outcome"] = OutcomeName(u.outcome);
+  ZJ_TRY(audit::Append(tx, actor, ip, e, at));
+  return u;
+}
+
+// What differs between the deletable rows regulators keep.
+struct KeptKind {
+  const char* type;       // audit target type and action prefix
+  const char* table;      // rows with `id` and `institution_id`
+  const char* not_found;  // error code
+};
+
+Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind& kind,
+                        const Principal& actor, int64_t id, const std::string& ip) {
+  if (!IsRegulatorOrAdmin(actor)) return Forbidden();
+  const std::string what = std::string(kind.type) + " " + Uint(id);
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db.Acquire());
+  return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
+    ZJ_ASSIGN_OR_RETURN(
+        std::optional<Row> row,
+        tx.QueryOne(std::string("SELECT institution_id FROM ") + kind.table + " WHERE id = ?",
+                    std::vector<Value>{id}));
+    if (!row) return NotFound(kind.not_found, what);
+    Result<InstRef> inst = KeptInstitution(tx, actor, row->Int(0));
+    if (!inst && inst.error().kind() == Error::Kind::kNotFound) {
+      return NotFound(kind.not_found, what);
+    }
+    if (!inst) return std::move(inst).error();
+    ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
+                   std::vector<Value>{id}));
+    audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, *inst);
+    ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
+    return Ok();
+  });
+}
+
+const KeptKind kCapabilityKind{"capability", "capabilities", "registry.capability-not-found"};
+const KeptKind kCreditFlagKind{"credit_flag", "credit_flags", "registry.credit-flag-not-found"};
+const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found"};
+
+}  // namespace
+
+Result<Upserted> Registry::SaveCertificate(const Principal& actor, const Certificate& v,
+                                           const std::string& ip) {
+  if (!IsRegulatorOrAdmin(actor)) return Forbidden();
+  const std::string number = CanonicalCertificateNo(v.number);
+  if (number.empty()) return Missing("number");
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Upserted>(conn.get(), [&](Connection& tx) -> Result<Upserted> {
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, KeptInstitution(tx, actor, v.institution_id));
+    ZJ_TRY(KeyHeldElsewhere(tx, "SELECT institution_id FROM certificates WHERE number = ?", number,
+                            inst.id, "certificate " + number));
+    ZJ_ASSIGN_OR_RETURN(Upserted u, UpsertCertificate(tx, v));
+    return AuditKeyedSave(tx, actor, ip, clock_.Now(), "certificate", u, &inst,
+                          {{"number", number}, {"status", CertStatusName(v.status)}});
+  });
+}
+
+Result<Upserted> Registry::SaveCapability(const Principal& actor, const Capability& v,
+                                          const std::string& certificate_number,
+                                          const std::string& ip) {
+  if (!IsRegulatorOrAdmin(actor)) return Forbidden();
+  const std::string number = CanonicalCertificateNo(certificate_number);
+  if (number.empty()) return Missing("certificate_number");
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Upserted>(conn.get(), [&](Connection& tx) -> Result<Upserted> {
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, KeptInstitution(tx, actor, v.institution_id));
+    ZJ_ASSIGN_OR_RETURN(std::optional<Row> cert,
+                        tx.QueryOne("SELECT id FROM certificates WHERE number = ? AND "
+                                    "institution_id = ?",
+                                    std::vector<Value>{number, inst.id}));
+    if (!cert) {
+      return NotFound("registry.certificate-not-found",
+                      "certificate " + number + " of institution " + Uint(inst.id));
+    }
+    Capability w = v;
+    w.certificate_id = cert->Int(0);
+    w.institution_id = inst.id;
+    ZJ_ASSIGN_OR_RETURN(Upserted u, UpsertCapability(tx, w));
+    return AuditKeyedSave(
+        tx, actor, ip, clock_.Now(), "capability", u, &inst,
+        {{"certificate", number}, {"item", Trim(w.item)}, {"standard_no", Trim(w.standard_no)}});
+  });
+}
+
+Result<Upserted> Registry::SaveCreditFlag(const Principal& actor, const CreditFlag& v,
+                                          const std::string& ip) {
+  if (!IsRegulatorOrAdmin(actor)) return Forbidden();
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Upserted>(conn.get(), [&](Connection& tx) -> Result<Upserted> {
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, KeptInstitution(tx, actor, v.institution_id));
+    ZJ_ASSIGN_OR_RETURN(Upserted u, UpsertCreditFlag(tx, v));
+    return AuditKeyedSave(tx, actor, ip, clock_.Now(), "credit_flag", u, &inst,
+                          {{"kind", CreditKindName(v.kind)}, {"listed_on", Trim(v.listed_on)}});
+  });
+}
+
+Result<Upserted> Registry::SavePenalty(const Principal& actor, const Penalty& v,
+                                       const std::string& ip) {
+  if (!IsRegulatorOrAdmin(actor)) return Forbidden();
+  const std::string decision_no = Trim(v.decision_no);
+  if (decision_no.empty()) return Missing("decision_no");
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Upserted>(conn.get(), [&](Connection& tx) -> Result<Upserted> {
+    ZJ_ASSIGN_OR_RETURN(InstRef inst, KeptInstitution(tx, actor, v.institution_id));
+    ZJ_TRY(KeyHeldElsewhere(tx, "SELECT institution_id FROM penalties WHERE decision_no = ?",
+                            decision_no, inst.id, "penalty " + decision_no));
+    ZJ_ASSIGN_OR_RETURN(Upserted u, UpsertPenalty(tx, v));
+    return AuditKeyedSave(tx, actor, ip, clock_.Now(), "penalty", u, &inst,
+                          {{"decision_no", decision_no}});
+  });
+}
+
+Result<void> Registry::DeleteCapability(const Principal& actor, int64_t id, const std::string& ip) {
+  return DeleteKept(db_, clock_, kCapabilityKind, actor, id, ip);
+}
+
+Result<void> Registry::DeleteCreditFlag(const Principal& actor, int64_t id, const std::string& ip) {
+  return DeleteKept(db_, clock_, kCreditFlagKind, actor, id, ip);
+}
+
+Result<void> Registry::DeletePenalty(const Principal& actor, int64_t id, const std::string& ip) {
+  return DeleteKept(db_, clock_, kPenaltyKind, actor, id, ip);
+}
+
+Result<Upserted> Registry::SaveStandard(const Principal& actor, const Standard& v,
+                                        const std::string& ip) {
+  if (actor.role != Role::kAdmin) return Forbidden("the standards catalogue: administrators");
+  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
+  return store::WithTransaction<Upserted>(conn.get(), [&](Connection& tx) -> Result<Upserted> {
+    ZJ_ASSIGN_OR_RETURN(Upserted u, UpsertStandard(tx, v));
+    return AuditKeyedSave(tx, actor, ip, clock_.Now(), "standard", u, nullptr,
+                          {{"number", Trim(v.number)}, {"status", StandardStatusName(v.status)}});
+  });
+}
+
 }  // namespace zhijian::registry

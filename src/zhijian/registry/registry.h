@@ -8,8 +8,8 @@
 //     import (action "registry.import") rather than one per row.
 //   - people and clients through the API: `Save*` / `Delete*` with the caller's Principal:
 //     checks role and scope (admin: all; regulator: institutions in their region; institution
-//     users: only their own institution's people and equipment; inspectors and public: none),
-//     validates, writes and audits in one transaction.
+//     users: only their own institution's people and equipment; inspectors and public: none;
+//     the standards catalogue: admin only), validates, writes and audits in one transaction.
 // Reads (`GetInstitution`, `GetProfile`) are scoped through store::ScopeFor; a record outside
 // the scope is kNotFound, like a missing one.
 //
@@ -120,6 +120,28 @@ class Registry {
   Result<Equipment> SaveEquipment(const Principal& actor, const Equipment& v,
                                   const std::string& ip);
   Result<void> DeleteEquipment(const Principal& actor, int64_t id, const std::string& ip);
+
+  // Records the regulators keep: saved by business key through the Upsert* above (so the API
+  // and an import of the same facts agree), in the actor's scope, audited ("<type>.save" with
+  // the outcome). Admin and regulators of the institution's region only (institution users:
+  // kPermissionDenied). `institution_id` names the institution; a business key held by another
+  // institution's record (certificate or decision number) is kConflict "registry.duplicate".
+  // A capability names its certificate by `certificate_number` among the institution's own
+  // ("registry.certificate-not-found" otherwise); its other fields as in UpsertCapability.
+  Result<Upserted> SaveCertificate(const Principal& actor, const Certificate& v,
+                                   const std::string& ip);
+  Result<Upserted> SaveCapability(const Principal& actor, const Capability& v,
+                                  const std::string& certificate_number, const std::string& ip);
+  Result<Upserted> SaveCreditFlag(const Principal& actor, const CreditFlag& v,
+                                  const std::string& ip);
+  Result<Upserted> SavePenalty(const Principal& actor, const Penalty& v, const std::string& ip);
+  // Deletes of wrongly entered rows (kNotFound "registry.<type>-not-found" when missing or out
+  // of scope). Certificates and standards are never deleted: their status records the end.
+  Result<void> DeleteCapability(const Principal& actor, int64_t id, const std::string& ip);
+  Result<void> DeleteCreditFlag(const Principal& actor, int64_t id, const std::string& ip);
+  Result<void> DeletePenalty(const Principal& actor, int64_t id, const std::string& ip);
+  // The national standards catalogue: administrators only.
+  Result<Upserted> SaveStandard(const Principal& actor, const Standard& v, const std::string& ip);
 
  private:
   store::Database& db_;
