@@ -340,7 +340,7 @@ Result<std::optional<Institution>> ReadInstitution(Connection& conn, int64_t id)
   ZJ_ASSIGN_OR_RETURN(std::optional<Row> row,
                       conn.QueryOne(std::string("SELECT ") + kInstitutionColumns +
                                         " FROM institutions i WHERE i.id = ?",
-                                    std::vector<Value>{id}));
+                                    std::vector<Value>{Value(id)}));
   if (!row) return std::optional<Institution>();
   return std::optional<Institution>(InstitutionFromRow(*row));
 }
@@ -400,7 +400,7 @@ Result<std::optional<Person>> ReadPerson(Connection& conn, int64_t id) {
   ZJ_ASSIGN_OR_RETURN(
       std::optional<Row> row,
       conn.QueryOne(std::string("SELECT ") + kPersonColumns + " FROM people WHERE id = ?",
-                    std::vector<Value>{id}));
+                    std::vector<Value>{Value(id)}));
   if (!row) return std::optional<Person>();
   Person p = PersonFromRow(*row);
   ZJ_ASSIGN_OR_RETURN(p.signatory_fields, ReadFields(conn, p.id));
@@ -425,7 +425,7 @@ Result<std::optional<Equipment>> ReadEquipment(Connection& conn, int64_t id) {
   ZJ_ASSIGN_OR_RETURN(
       std::optional<Row> row,
       conn.QueryOne(std::string("SELECT ") + kEquipmentColumns + " FROM equipment WHERE id = ?",
-                    std::vector<Value>{id}));
+                    std::vector<Value>{Value(id)}));
   if (!row) return std::optional<Equipment>();
   return std::optional<Equipment>(EquipmentFromRow(*row));
 }
@@ -440,7 +440,7 @@ struct InstRef {
 Result<std::optional<InstRef>> LoadInstRef(Connection& conn, int64_t id) {
   ZJ_ASSIGN_OR_RETURN(std::optional<Row> row,
                       conn.QueryOne("SELECT id, region_code FROM institutions WHERE id = ?",
-                                    std::vector<Value>{id}));
+                                    std::vector<Value>{Value(id)}));
   if (!row) return std::optional<InstRef>();
   return std::optional<InstRef>(InstRef{row->Int(0), row->Text(1)});
 }
@@ -566,9 +566,9 @@ Result<void> DeleteMember(store::Database& db, const Clock& clock, const MemberK
     if (!existing) return NotFound(kind.not_found, what);
     ZJ_ASSIGN_OR_RETURN(InstRef inst, ExistingMemberInstitution(tx, actor, existing->institution_id,
                                                                 kind.not_found, what));
-    if (kind.delete_children) ZJ_TRY(tx.Exec(kind.delete_children, std::vector<Value>{id}));
+    if (kind.delete_children) ZJ_TRY(tx.Exec(kind.delete_children, std::vector<Value>{Value(id)}));
     ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
-                   std::vector<Value>{id}));
+                   std::vector<Value>{Value(id)}));
     audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, inst);
     kind.describe(*existing, e);
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
@@ -1666,7 +1666,7 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
     ZJ_ASSIGN_OR_RETURN(
         std::optional<Row> row,
         tx.QueryOne(std::string("SELECT institution_id FROM ") + kind.table + " WHERE id = ?",
-                    std::vector<Value>{id}));
+                    std::vector<Value>{Value(id)}));
     if (!row) return NotFound(kind.not_found, what);
     Result<InstRef> inst = KeptInstitution(tx, actor, row->Int(0));
     if (!inst && inst.error().kind() == Error::Kind::kNotFound) {
@@ -1674,7 +1674,7 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
     }
     if (!inst) return std::move(inst).error();
     ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
-                   std::vector<Value>{id}));
+                   std::vector<Value>{Value(id)}));
     audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, *inst);
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
     return Ok();
