@@ -35,7 +35,8 @@ demo: build web
 	@mkdir -p $(DEMO_DIR)
 	$(BUILD)/zhijian demo-init --db $(DEMO_DB) --password-file $(DEMO_DIR)/demo-accounts.json \
 	  --registry-dir $(DEMO_DIR)/registry --id-key $(DEMO_DIR)/id-hash.key
-	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key var/demo/id-hash.key --static web/dist --port $(PORT)
+	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key var/demo/id-hash.key --static web/dist --port $(PORT) \
+	  --quality-every 24
 
 # Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
 # under the release build and again under ASan+UBSan; the browser tests in Chromium; then each

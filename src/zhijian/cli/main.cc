@@ -27,6 +27,7 @@
 #include "zhijian/api/api.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
 #include "zhijian/checks/quality_runner.h"
 #include "zhijian/cli/cli_util.h"
@@ -295,7 +296,9 @@ int Main(int argc, char** argv) {
       if (!loaded) return Fail(loaded.error());
     }
     auto r = InitDemo(**db, accounts, password_file, std::cout);
-    return r ? 0 : Fail(r.error());
+    if (!r) return Fail(r.error());
+    auto q = RunDemoQualityChecks(**db, ChinaDate(SystemClock::Instance().Now()), std::cout);
+    return q ? 0 : Fail(q.error());
   }
   if (*user_add) {
     auto role = ParseRole(role_name);
