@@ -644,7 +644,8 @@ h2 { font-size: 16px; margin: 24px 0 8px; border-bottom: 2px solid #1f4e79; padd
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
 th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eef3f8; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.c { white-space: nowrap; }
 .note { color: #666; font-size: 12px; }
 @page { size: A4; margin: 15mm 12mm; }
 @media print {
@@ -656,6 +657,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 )";
 
 std::string Cell(const std::string& s) { return "<td>" + H(s) + "</td>"; }
+std::string ShortCell(const std::string& s) { return "<td class=\"c\">" + H(s) + "</td>"; }
 std::string NumCell(const std::string& s) { return "<td class=\"n\">" + H(s) + "</td>"; }
 std::string NumCell(int64_t v) { return NumCell(std::to_string(v)); }
 std::string Head(std::initializer_list<const char*> cols) {
@@ -796,8 +798,8 @@ Result<Response> Report(ApiContext& ctx, Request& req) {
        std::string(Head({"规则", "类别", "严重程度", "问题数", "说明", "依据"})) + "<tbody>";
   for (const auto& c : rule_counts) {
     const checks::RuleDef* rule = checks::RuleCatalogue::Quality().Find(c.rule_id);
-    h += "<tr>" + Cell(c.rule_id) + Cell(CategoryLabel(c.category)) +
-         Cell(SeverityLabel(c.severity)) + NumCell(c.findings) +
+    h += "<tr>" + Cell(c.rule_id) + ShortCell(CategoryLabel(c.category)) +
+         ShortCell(SeverityLabel(c.severity)) + NumCell(c.findings) +
          Cell(rule ? rule->message_zh : "") + Cell(rule ? BasisText(*rule) : "") + "</tr>";
   }
   h += "</tbody></table>";
