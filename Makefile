@@ -37,7 +37,7 @@ demo: build web
 	  --registry-dir $(DEMO_DIR)/registry --id-key $(DEMO_DIR)/id-hash.key
 	$(BUILD)/zhijian keys init --if-missing --dir $(DEMO_DIR)/keys --name localhost/zhijian-demo-log
 	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key $(DEMO_DIR)/id-hash.key --static web/dist --port $(PORT) \
-	  --log-key $(DEMO_DIR)/keys/log.key --public-url http://localhost:$(PORT)
+	  --log-key $(DEMO_DIR)/keys/log.key --public-url http://localhost:$(PORT) --quality-every 24
 
 # Every test: formatting; unit, storage (SQLite and PostgreSQL), HTTP end-to-end and CLI tests
 # under the release build and again under ASan+UBSan; the web UI's node unit tests and the browser

@@ -9,9 +9,11 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "tests/e2e/platform.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/checks/quality_store.h"
 #include "zhijian/ledger/registration.h"
 #include "zhijian/registry/identity.h"
 
@@ -146,6 +148,17 @@ class AuthzMatrixTest : public ::testing::Test {
       const size_t us = token.rfind('_');
       target.replace(pos, end - pos + 1, NewMember(token.substr(0, us), token.substr(us + 1)));
     }
+    // {qfp_jinan}, {qfp_qingdao}: an unmarked data-quality finding of that institution, a
+    // different one for the administrator and the institution user (the callers that reach
+    // the handler), so that each mark is a first one.
+    for (const std::string place : {"jinan", "qingdao"}) {
+      const std::string token = "{qfp_" + place + "}";
+      const size_t pos = target.find(token);
+      if (pos == std::string::npos) continue;
+      const auto& fps = fingerprints_.at(place);
+      const size_t i = caller == "admin" ? 0 : caller == "inst-demo" ? 1 : 2;
+      target.replace(pos, token.size(), fps.at(i));
+    }
     for (const std::string k : {"{own_key}", "{other_key}"}) {
       size_t pos = target.find(k);
       if (pos == std::string::npos) continue;
@@ -160,6 +173,7 @@ class AuthzMatrixTest : public ::testing::Test {
   std::unique_ptr<Platform> platform_;
   std::map<std::string, std::string> cookies_;
   std::map<std::string, std::string> vars_;
+  std::map<std::string, std::vector<std::string>> fingerprints_;  // data-quality findings
   int id_counter_ = 0;
 };
 
@@ -444,6 +458,74 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   table["log.entries.4"] = {{"GET", "/log/tile/entries/x001/x000/000", nullptr, All(404)}};
   table["log.entries.5"] = {{"GET", "/log/tile/entries/x001/x000/000.p/5", nullptr, All(404)}};
 
+  // Data quality (quality_routes.cc, issue 6). Runs stored beforehand: the whole registry, Qingdao
+  // (3702) and Beijing (11). Reads for every signed-in role, scoped like the registry (a run is
+  // "not found" for a caller who sees none of its rows); per-region rates not for institution
+  // users; starting runs and the runner's status for administrators and regulators (within their
+  // region); marking fixed for administrators and the institution's own users.
+  for (const auto& [name, region] : std::vector<std::pair<std::string, std::string>>{
+           {"whole", ""}, {"qingdao", "3702"}, {"beijing", "11"}}) {
+    checks::RunRequest req;
+    req.region_prefix = region;
+    auto run = checks::RunQuality(platform_->db(), SystemClock::Instance(), Principal::Cli(),
+                                  "local", req);
+    ASSERT_TRUE(run.ok()) << run.error().ToString();
+    vars_["{qrun_" + name + "}"] = std::to_string(run->saved.run_id);
+  }
+  for (const std::string place : {"jinan", "qingdao"}) {
+    auto conn = platform_->db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto rows = (*conn)->Query(
+        "SELECT fingerprint FROM quality_findings WHERE run_id = ? AND institution_id = ? ORDER "
+        "BY id",
+        std::vector<store::Value>{int64_t{std::stoll(vars_.at("{qrun_whole}"))},
+                                  int64_t{std::stoll(vars_.at("{" + place + "}"))}});
+    ASSERT_TRUE(rows.ok());
+    for (const auto& r : *rows) fingerprints_[place].push_back(r.Text(0));
+    ASSERT_GE(fingerprints_[place].size(), 3u) << place;
+  }
+  const auto quality_reads_of = [](const std::string& run) {
+    if (run == "whole") return SignedIn(200);
+    if (run == "qingdao") return With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}});
+    return With(SignedIn(404), {{"admin", 200}});  // Beijing
+  };
+  for (const std::string run : {"whole", "qingdao", "beijing"}) {
+    const std::string id = "{qrun_" + run + "}";
+    table["quality.runs.get"].push_back(
+        {"GET", "/api/v1/quality/runs/" + id, nullptr, quality_reads_of(run)});
+    table["quality.runs.rates"].push_back(
+        {"GET", "/api/v1/quality/runs/" + id + "/rates?by=field", nullptr, quality_reads_of(run)});
+    table["quality.runs.report"].push_back(
+        {"GET", "/api/v1/quality/runs/" + id + "/report", nullptr, quality_reads_of(run)});
+    table["quality.findings.list"].push_back(
+        {"GET", "/api/v1/quality/findings?run=" + id, nullptr, quality_reads_of(run)});
+    table["quality.findings.export"].push_back(
+        {"GET", "/api/v1/quality/export/findings?format=csv&run=" + id, nullptr,
+         quality_reads_of(run)});
+    table["quality.rates.export"].push_back(
+        {"GET", "/api/v1/quality/export/rates?by=entity&format=xlsx&run=" + id, nullptr,
+         quality_reads_of(run)});
+  }
+  table["quality.runs.rates"].push_back({"GET", "/api/v1/quality/runs/{qrun_whole}/rates?by=region",
+                                         nullptr, With(SignedIn(200), {{"inst-demo", 403}})});
+  table["quality.runs.list"] = {{"GET", "/api/v1/quality/runs", nullptr, SignedIn(200)}};
+  table["quality.trend"] = {{"GET", "/api/v1/quality/trend", nullptr, SignedIn(200)}};
+  const auto runners =
+      With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200}, {"regulator-jn", 200}});
+  table["quality.status"] = {{"GET", "/api/v1/quality/status", nullptr, runners}};
+  table["quality.runs.start"] = {
+      {"POST", "/api/v1/quality/runs", json::object{{"region", "3701"}},
+       With(SignedIn(403), {{"admin", 202}, {"regulator-sd", 202}, {"regulator-jn", 202}})},
+      {"POST", "/api/v1/quality/runs", json::object{{"region", "3702"}},
+       With(SignedIn(403), {{"admin", 202}, {"regulator-sd", 202}})},
+  };
+  table["quality.findings.mark-fixed"] = {
+      {"POST", "/api/v1/quality/findings/{qfp_jinan}/fixed", json::object{{"note", "matrix"}},
+       With(SignedIn(403), {{"admin", 201}, {"inst-demo", 201}})},
+      {"POST", "/api/v1/quality/findings/{qfp_qingdao}/fixed", json::object{{"note", "matrix"}},
+       With(SignedIn(403), {{"admin", 201}, {"inst-demo", 404}})},
+  };
+
   // Every route has rows, and every row names a route.
   std::set<std::string> routes;
   for (const auto& r : platform_->router().routes()) routes.insert(r.name);
@@ -489,6 +571,11 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
         EXPECT_EQ(r.status, c.expect.at(caller))
             << name << " " << c.method << " " << target << " as " << caller << ": " << r.body;
         ++checked;
+        if (name == "quality.runs.start") {  // one run at a time: let it finish
+          for (int i = 0; i < 3000 && platform_->quality().Status().busy; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          }
+        }
         if (name == "auth.logout" && caller != "public") {
           cookies_[caller] = platform_->Login(caller);  // signed out: sign in again
         }

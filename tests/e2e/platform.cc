@@ -61,6 +61,9 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
                         ledger::LedgerService::Open(*p->db_, SystemClock::Instance(), lo));
     p->ctx_->ledger = p->ledger_.get();
   }
+  p->quality_ = std::make_unique<checks::QualityRunner>(*p->db_, SystemClock::Instance());
+  p->quality_->Start();
+  p->ctx_->quality = p->quality_.get();
   api::RegisterRoutes(p->router_, *p->ctx_);
   options.port = 0;
   options.address = "127.0.0.1";
@@ -76,6 +79,7 @@ Platform::~Platform() {
     server_->Wait();
   }
   server_.reset();
+  quality_.reset();
   ctx_.reset();
   ledger_.reset();
   accounts_.reset();

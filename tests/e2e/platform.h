@@ -12,6 +12,7 @@
 #include "zhijian/accounts/accounts.h"
 #include "zhijian/api/api.h"
 #include "zhijian/base/result.h"
+#include "zhijian/checks/quality_runner.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/server/http_server.h"
 #include "zhijian/store/db.h"
@@ -32,6 +33,8 @@ class Platform {
   // The report ledger, with a test log key (ledger::GenerateEd25519Key seed 'k' × 32) and its
   // publisher running (a checkpoint every 100 entries or 100 ms).
   ledger::LedgerService& ledger() { return *ledger_; }
+  // The data-quality runner behind POST /api/v1/quality/runs (started; no schedule).
+  checks::QualityRunner& quality() { return *quality_; }
 
   // Signs in through the API; returns the "Cookie" header value ("zj_session=...").
   std::string Login(const std::string& username);
@@ -51,6 +54,7 @@ class Platform {
   std::unique_ptr<server::Metrics> metrics_;
   std::unique_ptr<api::ApiContext> ctx_;
   std::unique_ptr<ledger::LedgerService> ledger_;
+  std::unique_ptr<checks::QualityRunner> quality_;
   server::Router router_;
   std::unique_ptr<server::HttpServer> server_;
   std::map<std::string, std::string> passwords_;

@@ -155,6 +155,22 @@ export const api = {
     request('PUT', `/api/v1/registry/equipment/${encodeURIComponent(id)}`, { body }),
   deleteEquipment: (id) =>
     request('DELETE', `/api/v1/registry/equipment/${encodeURIComponent(id)}`),
+  // 智查 (data quality). Reads are scoped by the server; `params` are the query parameters of
+  // openapi.yaml (run, category, rule, severity, entity, institution, region, status, after, limit).
+  qualityRuns: (limit) => request('GET', '/api/v1/quality/runs', { query: { limit } }),
+  qualityRun: (id) => request('GET', `/api/v1/quality/runs/${encodeURIComponent(id)}`),
+  qualityRates: (id, params) =>
+    request('GET', `/api/v1/quality/runs/${encodeURIComponent(id)}/rates`, { query: params }),
+  qualityTrend: (params) => request('GET', '/api/v1/quality/trend', { query: params }),
+  qualityFindings: (params) => request('GET', '/api/v1/quality/findings', { query: params }),
+  qualityMarkFixed: (fingerprint, note) =>
+    request('POST', `/api/v1/quality/findings/${encodeURIComponent(fingerprint)}/fixed`, {
+      body: { note: note || '' },
+    }),
+  // `region` undefined: the caller's own region (the whole registry for administrators).
+  qualityStartRun: (region) =>
+    request('POST', '/api/v1/quality/runs', { body: region === undefined ? {} : { region } }),
+  qualityStatus: () => request('GET', '/api/v1/quality/status'),
   // Anonymous; a 401 here must not redirect to the login page.
   publicLookup: (filters) =>
     request('GET', '/api/v1/public/institutions', { query: filters, redirectOn401: false }),
@@ -186,25 +202,50 @@ function fileNameOf(response, fallback) {
   return plain ? plain[1].trim() : fallback
 }
 
-// Downloads an export through a Blob (so that a refused export, e.g. export.too-large, becomes
-// an ApiError to show rather than a broken download); resolves to the file name saved.
-export async function downloadExport(kind, format, filters) {
-  const response = await fetchOrThrow(exportUrl(kind, format, filters), {
+// Downloads a file through a Blob (so that a refused export, e.g. export.too-large, becomes an
+// ApiError to show rather than a broken download); resolves to the file name saved.
+async function downloadUrl(url, fallbackName) {
+  const response = await fetchOrThrow(url, {
     credentials: 'same-origin',
     headers: { Accept: '*/*' },
   })
   if (!response.ok) throw problemError(response, await bodyJson(response))
   const blob = await response.blob()
-  const name = fileNameOf(response, `${kind}.${format}`)
-  const url = URL.createObjectURL(blob)
+  const name = fileNameOf(response, fallbackName)
+  const objectUrl = URL.createObjectURL(blob)
   const a = document.createElement('a')
-  a.href = url
+  a.href = objectUrl
   a.download = name
   a.style.display = 'none'
   document.body.appendChild(a)
   a.click()
   a.remove()
   // Give the browser time to start reading the blob before it is released.
-  setTimeout(() => URL.revokeObjectURL(url), 60000)
+  setTimeout(() => URL.revokeObjectURL(objectUrl), 60000)
   return name
+}
+
+// Downloads a registry export (see exportUrl).
+export function downloadExport(kind, format, filters) {
+  return downloadUrl(exportUrl(kind, format, filters), `${kind}.${format}`)
+}
+
+// The URL of a data-quality export: `kind` 'findings' or 'rates', `format` 'xlsx' or 'csv',
+// `params` the list's query parameters (run, filters; for rates: by, region, entity); paging left
+// out.
+export function qualityExportUrl(kind, format, params) {
+  const query = { format }
+  for (const [key, value] of Object.entries(params || {})) {
+    if (key !== 'after' && key !== 'limit') query[key] = value
+  }
+  return buildUrl(`/api/v1/quality/export/${kind}`, query)
+}
+
+export function downloadQualityExport(kind, format, params) {
+  return downloadUrl(qualityExportUrl(kind, format, params), `quality-${kind}.${format}`)
+}
+
+// The printable HTML report of a run (opened in a new tab; the session cookie goes with it).
+export function qualityReportUrl(runId, region) {
+  return buildUrl(`/api/v1/quality/runs/${encodeURIComponent(runId)}/report`, { region })
 }

@@ -12,6 +12,7 @@ const pages = {
   users: () => import('./views/UsersPage.vue'),
   apikeys: () => import('./views/ApiKeysPage.vue'),
   registry: () => import('./views/RegistrySearchPage.vue'),
+  quality: () => import('./views/QualityPage.vue'),
 }
 
 export const router = createRouter({

@@ -29,6 +29,9 @@
 namespace zhijian::ledger {
 class LedgerService;
 }  // namespace zhijian::ledger
+namespace zhijian::checks {
+class QualityRunner;
+}  // namespace zhijian::checks
 
 namespace zhijian::api {
 
@@ -51,6 +54,9 @@ struct ApiContext {
   // Reports and the transparency log (ledger/service.h); without it the ledger routes answer
   // 503 "ledger.unavailable".
   ledger::LedgerService* ledger = nullptr;
+  // Data-quality runs started over HTTP and on a schedule (checks/quality_runner.h); without it
+  // starting a run and the runner's status answer 503 "quality.unavailable" (reads still work).
+  checks::QualityRunner* quality = nullptr;
 
   ApiContext(store::Database& d, accounts::Accounts& a, const Clock& c, server::Metrics& m,
              ApiOptions o = {})
@@ -72,6 +78,10 @@ void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx);
 // The ledger's routes (ledger_routes.cc): report registration, corrections, revocations, reads
 // and QR codes; the log as C2SP tlog-tiles; proofs; the public key and verification.
 void RegisterLedgerRoutes(server::Router& router, ApiContext& ctx);
+
+// The data-quality routes (quality_routes.cc, 智查): runs and their rates, trends, defect lists,
+// marking a defect fixed, starting a run, exports and the printable report.
+void RegisterQualityRoutes(server::Router& router, ApiContext& ctx);
 
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.

@@ -310,37 +310,7 @@ Result<Response> AbolishedStandards(ApiContext& ctx, Request& req) {
 
 // ---- exports (CSV / XLSX) ------------------------------------------------------------------
 
-// Rows per export; beyond it the caller is asked to narrow the query rather than receive a
-// silently cut list.
-constexpr int64_t kExportMaxRows = 200'000;
 constexpr int kExportPage = rq::kMaxPageSize;
-
-Result<exporter::Format> ExportFormat(const Request& req) {
-  ZJ_ASSIGN_OR_RETURN(std::string f, QueryText(req, "format", 8));
-  if (f.empty()) return exporter::Format::kXlsx;
-  auto parsed = exporter::ParseFormat(f);
-  if (!parsed) return BadParameter("format");
-  return *parsed;
-}
-
-Error TooManyToExport(int64_t total) {
-  return Error::Invalid("export.too-large", "导出行数超过上限，请缩小查询范围",
-                        "too many rows to export; narrow the query",
-                        std::to_string(total) + " > " + std::to_string(kExportMaxRows));
-}
-
-Result<Response> ExportResponse(const exporter::Table& table, exporter::Format f,
-                                const std::string& stem, const std::string& today) {
-  ZJ_ASSIGN_OR_RETURN(std::string bytes, exporter::Render(table, f));
-  Response r;
-  r.status = 200;
-  r.content_type = exporter::ContentType(f);
-  r.body = std::move(bytes);
-  const std::string file = stem + "-" + today + "." + exporter::Extension(f);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
 
 Result<Response> ExportInstitutions(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(exporter::Format format, ExportFormat(req));

@@ -60,4 +60,31 @@ std::string RegionDisplayName(const std::string& code) {
   return full ? *full : code;
 }
 
+Result<exporter::Format> ExportFormat(const server::Request& req) {
+  ZJ_ASSIGN_OR_RETURN(std::string f, QueryText(req, "format", 8));
+  if (f.empty()) return exporter::Format::kXlsx;
+  auto parsed = exporter::ParseFormat(f);
+  if (!parsed) return BadParameter("format");
+  return *parsed;
+}
+
+Error TooManyToExport(int64_t total) {
+  return Error::Invalid("export.too-large", "导出行数超过上限，请缩小查询范围",
+                        "too many rows to export; narrow the query",
+                        std::to_string(total) + " > " + std::to_string(kExportMaxRows));
+}
+
+Result<server::Response> ExportResponse(const exporter::Table& table, exporter::Format f,
+                                        const std::string& stem, const std::string& today) {
+  ZJ_ASSIGN_OR_RETURN(std::string bytes, exporter::Render(table, f));
+  server::Response r;
+  r.status = 200;
+  r.content_type = exporter::ContentType(f);
+  r.body = std::move(bytes);
+  const std::string file = stem + "-" + today + "." + exporter::Extension(f);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file + "\"");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 }  // namespace zhijian::api

@@ -1,5 +1,5 @@
-// Private to the api module: the one way route handlers read query and path parameters and
-// render optional values and region names.
+// Private to the api module: the one way route handlers read query and path parameters, render
+// optional values and region names, and answer with an export file.
 //
 // Errors: kInvalidArgument "request.bad-parameter" naming the parameter.
 #pragma once
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "zhijian/base/result.h"
+#include "zhijian/export/table.h"
 #include "zhijian/server/router.h"
 
 namespace zhijian::api {
@@ -47,5 +48,18 @@ boost::json::object InstitutionBasicsJson(const T& v) {
                              {"domains", JsonStrings(v.domains)},
                              {"national_centre", v.national_centre}};
 }
+
+// ---- exports (CSV / XLSX) ----
+
+// Rows per export; beyond it the caller is asked to narrow the query rather than receive a
+// silently cut list.
+inline constexpr int64_t kExportMaxRows = 200'000;
+// Query parameter `format`: "xlsx" (default) or "csv".
+Result<exporter::Format> ExportFormat(const server::Request& req);
+// kInvalidArgument "export.too-large" naming the count.
+Error TooManyToExport(int64_t total);
+// The file as an attachment "<stem>-<today>.<ext>", not cached.
+Result<server::Response> ExportResponse(const exporter::Table& table, exporter::Format f,
+                                        const std::string& stem, const std::string& today);
 
 }  // namespace zhijian::api

@@ -21,6 +21,16 @@ using registry::StandardStatus;
 
 // ---- names and shared semantics ---------------------------------------------------------------
 
+namespace {
+double Share(int64_t bad, int64_t records) {
+  return records > 0 ? static_cast<double>(records - bad) / static_cast<double>(records) : 1.0;
+}
+}  // namespace
+
+double CompletenessRate(const RateCounts& c) { return Share(c.incomplete, c.records); }
+double CorrectnessRate(const RateCounts& c) { return Share(c.incorrect, c.records); }
+double TimelinessRate(const RateCounts& c) { return Share(c.untimely, c.records); }
+
 const char* EntityName(Entity e) {
   switch (e) {
     case Entity::kInstitution:

@@ -110,6 +110,12 @@ struct RateCounts {
   friend bool operator==(const RateCounts&, const RateCounts&) = default;
 };
 
+// The three rates of docs/data-quality.md: (records − incomplete) / records, (records −
+// incorrect) / records, (records − untimely) / records; 1 when there are no records.
+double CompletenessRate(const RateCounts& c);
+double CorrectnessRate(const RateCounts& c);
+double TimelinessRate(const RateCounts& c);
+
 // institution_id 0 = all institutions of the region (county); region "" with institution 0 =
 // the standards catalogue. Institution cells exist for field "" only.
 struct RateKey {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -31,16 +33,6 @@ Error RunNotFound(int64_t id) {
 bool IsPrefix(std::string_view p) {
   return (p.empty() || p.size() == 2 || p.size() == 4 || p.size() == 6) &&
          std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-Result<void> MayRun(const Principal& actor, const std::string& prefix) {
-  if (!IsPrefix(prefix)) {
-    return Error::Invalid("quality.bad-scope", "地区范围无效（2、4或6位数字）",
-                          "bad region scope (2, 4 or 6 digits)", prefix);
-  }
-  if (actor.role == Role::kAdmin) return Ok();
-  if (actor.role == Role::kRegulator && prefix.starts_with(actor.region_prefix)) return Ok();
-  return Forbidden("running data-quality checks over region '" + prefix + "'");
 }
 
 Result<void> MayRead(const Principal& viewer) {
@@ -129,10 +121,20 @@ Result<std::optional<int64_t>> PreviousRun(Connection& tx, const std::string& pr
 
 }  // namespace
 
+Result<void> MayRunQuality(const Principal& actor, const std::string& prefix) {
+  if (!IsPrefix(prefix)) {
+    return Error::Invalid("quality.bad-scope", "地区范围无效（2、4或6位数字）",
+                          "bad region scope (2, 4 or 6 digits)", prefix);
+  }
+  if (actor.role == Role::kAdmin) return Ok();
+  if (actor.role == Role::kRegulator && prefix.starts_with(actor.region_prefix)) return Ok();
+  return Forbidden("running data-quality checks over region '" + prefix + "'");
+}
+
 Result<SavedRun> SaveRun(store::Database& db, const Clock& clock, const Principal& actor,
                          const std::string& ip, const QualityResult& result, TimePoint started,
                          const RunProgressFn& progress) {
-  ZJ_TRY(MayRun(actor, result.region_prefix));
+  ZJ_TRY(MayRunQuality(actor, result.region_prefix));
   auto report = [&](int64_t done, int64_t total) {
     if (progress) progress(RunProgress{"save", done, total});
   };
@@ -276,7 +278,7 @@ Result<SavedRun> SaveRun(store::Database& db, const Clock& clock, const Principa
 Result<RunOutcome> RunQuality(store::Database& db, const Clock& clock, const Principal& actor,
                               const std::string& ip, const RunRequest& request,
                               const RunProgressFn& progress) {
-  ZJ_TRY(MayRun(actor, request.region_prefix));
+  ZJ_TRY(MayRunQuality(actor, request.region_prefix));
   const TimePoint started = clock.Now();
   using Steady = std::chrono::steady_clock;
   auto seconds = [](Steady::time_point a, Steady::time_point b) {
@@ -354,59 +356,84 @@ RateCounts CountsOf(const Row& r, size_t first) {
 
 }  // namespace
 
-Result<std::vector<RunInfo>> ListRuns(Connection& conn, const Principal& viewer, int limit) {
-  ZJ_TRY(MayRead(viewer));
-  limit = std::clamp(limit, 1, 200);
-  std::string sql =
-      "SELECT r.id, r.region_prefix, r.today, r.rules_version, r.status, r.started_at, "
-      "r.finished_at, r.actor, r.previous_run_id, r.institutions, r.findings, r.new_findings, "
-      "r.resolved_findings, r.summary, r.params FROM quality_runs r WHERE r.status = 'finished' "
-      "AND EXISTS (SELECT 1 FROM quality_rates q WHERE q.run_id = r.id";
-  std::vector<Value> params;
+namespace {
+
+constexpr const char* kRunColumns =
+    "r.id, r.region_prefix, r.today, r.rules_version, r.status, r.started_at, r.finished_at, "
+    "r.actor, r.previous_run_id, r.institutions, r.findings, r.new_findings, r.resolved_findings, "
+    "r.summary, r.params";
+
+// A run row (kRunColumns) with the totals the viewer sees.
+Result<RunInfo> RunInfoOf(Connection& conn, const Principal& viewer, const Row& r) {
+  RunInfo i;
+  i.id = r.Int(0);
+  i.region_prefix = r.Text(1);
+  i.today = r.Text(2);
+  i.rules_version = r.Text(3);
+  i.status = r.Text(4);
+  i.started_at = r.Text(5);
+  i.finished_at = r.Text(6);
+  i.actor = r.Text(7);
+  i.previous_run_id = r.OptInt(8);
+  i.whole_run_visible = SeesWholeRun(viewer, i.region_prefix);
+  if (i.whole_run_visible) {
+    i.institutions = r.Int(9);
+    i.findings = r.Int(10);
+    i.new_findings = r.Int(11);
+    i.resolved_findings = r.Int(12);
+    i.summary = r.Text(13);
+    i.params = r.Text(14);
+  }
+  std::string tsql =
+      "SELECT q.entity, SUM(q.records), SUM(q.incomplete), SUM(q.incorrect), SUM(q.untimely), "
+      "SUM(q.findings) FROM quality_rates q WHERE q.run_id = ? AND q.field = '' AND " +
+      LevelSql(viewer, "q");
+  std::vector<Value> tparams{i.id};
+  store::AppendScope(Scope(viewer, "q"), &tsql, &tparams);
+  tsql += " GROUP BY q.entity";
+  ZJ_ASSIGN_OR_RETURN(auto totals, conn.Query(tsql, tparams));
+  for (int e = 0; e < kEntityCount; ++e) {
+    const std::string name = EntityName(static_cast<Entity>(e));
+    for (const Row& t : totals) {
+      if (t.Text(0) != name) continue;
+      i.totals.push_back(EntityTotals{name, CountsOf(t, 1)});
+      i.findings_in_scope += t.Int(5);
+    }
+  }
+  return i;
+}
+
+// The runs the viewer sees (`where` narrows them), newest first.
+Result<std::vector<RunInfo>> QueryRuns(Connection& conn, const Principal& viewer,
+                                       const std::string& where, std::vector<Value> params,
+                                       int limit) {
+  std::string sql = std::string("SELECT ") + kRunColumns +
+                    " FROM quality_runs r WHERE r.status = 'finished'" + where +
+                    " AND EXISTS (SELECT 1 FROM quality_rates q WHERE q.run_id = r.id";
   store::AppendScope(Scope(viewer, "q"), &sql, &params);
   sql += ") ORDER BY r.id DESC LIMIT ?";
   params.emplace_back(int64_t{limit});
   ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
   std::vector<RunInfo> out;
   for (const Row& r : rows) {
-    RunInfo i;
-    i.id = r.Int(0);
-    i.region_prefix = r.Text(1);
-    i.today = r.Text(2);
-    i.rules_version = r.Text(3);
-    i.status = r.Text(4);
-    i.started_at = r.Text(5);
-    i.finished_at = r.Text(6);
-    i.actor = r.Text(7);
-    i.previous_run_id = r.OptInt(8);
-    i.whole_run_visible = SeesWholeRun(viewer, i.region_prefix);
-    if (i.whole_run_visible) {
-      i.institutions = r.Int(9);
-      i.findings = r.Int(10);
-      i.new_findings = r.Int(11);
-      i.resolved_findings = r.Int(12);
-      i.summary = r.Text(13);
-      i.params = r.Text(14);
-    }
-    std::string tsql =
-        "SELECT q.entity, SUM(q.records), SUM(q.incomplete), SUM(q.incorrect), SUM(q.untimely), "
-        "SUM(q.findings) FROM quality_rates q WHERE q.run_id = ? AND q.field = '' AND " +
-        LevelSql(viewer, "q");
-    std::vector<Value> tparams{i.id};
-    store::AppendScope(Scope(viewer, "q"), &tsql, &tparams);
-    tsql += " GROUP BY q.entity";
-    ZJ_ASSIGN_OR_RETURN(auto totals, conn.Query(tsql, tparams));
-    for (int e = 0; e < kEntityCount; ++e) {
-      const std::string name = EntityName(static_cast<Entity>(e));
-      for (const Row& t : totals) {
-        if (t.Text(0) != name) continue;
-        i.totals.push_back(EntityTotals{name, CountsOf(t, 1)});
-        i.findings_in_scope += t.Int(5);
-      }
-    }
+    ZJ_ASSIGN_OR_RETURN(RunInfo i, RunInfoOf(conn, viewer, r));
     out.push_back(std::move(i));
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<RunInfo>> ListRuns(Connection& conn, const Principal& viewer, int limit) {
+  ZJ_TRY(MayRead(viewer));
+  return QueryRuns(conn, viewer, "", {}, std::clamp(limit, 1, 200));
+}
+
+Result<RunInfo> GetRun(Connection& conn, const Principal& viewer, int64_t run_id) {
+  ZJ_TRY(MayRead(viewer));
+  ZJ_ASSIGN_OR_RETURN(auto runs, QueryRuns(conn, viewer, " AND r.id = ?", {run_id}, 1));
+  if (runs.empty()) return RunNotFound(run_id);
+  return std::move(runs.front());
 }
 
 Result<std::vector<RateRow>> ListRates(Connection& conn, const Principal& viewer, int64_t run_id,
@@ -430,19 +457,49 @@ Result<std::vector<RateRow>> ListRates(Connection& conn, const Principal& viewer
   return out;
 }
 
+namespace {
+
+// The state of a finding (alias `f`) from the latest mark of its fingerprint (alias `lm`, joined by
+// kLatestMarkJoin), as StoredFinding::state defines it.
+std::string StateSql(const std::string& f) {
+  return "CASE WHEN lm.id IS NULL THEN 'open' WHEN lm.outcome IS NULL THEN 'fixed' "
+         "WHEN lm.outcome = 'confirmed' AND lm.outcome_run_id > " +
+         f + ".run_id THEN 'confirmed' WHEN lm.outcome = 'reopened' AND lm.outcome_run_id <= " + f +
+         ".run_id THEN 'reopened' ELSE 'open' END";
+}
+std::string LatestMarkJoin(const std::string& f) {
+  return " LEFT JOIN quality_marks lm ON lm.id = (SELECT MAX(m.id) FROM quality_marks m WHERE "
+         "m.fingerprint = " +
+         f + ".fingerprint)";
+}
+
+Error BadQuery(const std::string& detail) {
+  return Error::Invalid("quality.bad-query", "查询条件无效", "invalid query", detail);
+}
+
+}  // namespace
+
+bool IsFindingState(std::string_view s) {
+  return s == "open" || s == "fixed" || s == "confirmed" || s == "reopened";
+}
+
 Result<FindingPage> ListFindings(Connection& conn, const Principal& viewer,
                                  const FindingFilter& filter) {
   ZJ_TRY(MayRead(viewer));
-  if (!IsPrefix(filter.region_prefix)) {
-    return Error::Invalid("quality.bad-query", "查询条件无效", "invalid query",
-                          "region " + filter.region_prefix);
+  if (!IsPrefix(filter.region_prefix)) return BadQuery("region " + filter.region_prefix);
+  if (!filter.state.empty() && !IsFindingState(filter.state)) {
+    return BadQuery("state " + filter.state);
   }
   ZJ_TRY(RunVisible(conn, viewer, filter.run_id));
   const int limit = std::clamp(filter.limit, 1, 1000);
+  // The page's findings first (marks are joined only to filter by state), then their states and
+  // institutions: joining every finding of a large run before the LIMIT would cost a second.
   std::string sql =
       "SELECT f.id, f.run_id, f.fingerprint, f.rule_id, f.category, f.severity, f.entity, "
       "f.record_id, f.record_key, f.field, f.evidence, f.institution_id, f.region_code, "
-      "f.first_run_id FROM quality_findings f WHERE f.run_id = ? AND f.id > ?";
+      "f.first_run_id FROM quality_findings f";
+  if (!filter.state.empty()) sql += LatestMarkJoin("f");
+  sql += " WHERE f.run_id = ? AND f.id > ?";
   std::vector<Value> params{filter.run_id, filter.after_id};
   auto eq = [&](const char* column, const std::string& v) {
     if (v.empty()) return;
@@ -461,9 +518,15 @@ Result<FindingPage> ListFindings(Connection& conn, const Principal& viewer,
     sql += " AND f.region_code LIKE ?";
     params.emplace_back(Like(filter.region_prefix));
   }
+  if (!filter.state.empty()) {
+    sql += " AND " + StateSql("f") + " = ?";
+    params.emplace_back(filter.state);
+  }
   store::AppendScope(Scope(viewer, "f"), &sql, &params);
   sql += " ORDER BY f.id LIMIT ?";
   params.emplace_back(int64_t{limit + 1});
+  sql = "SELECT p.*, " + StateSql("p") + ", i.name, i.uscc FROM (" + sql + ") p" +
+        LatestMarkJoin("p") + " LEFT JOIN institutions i ON i.id = p.institution_id ORDER BY p.id";
   ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
   FindingPage page;
   for (const Row& r : rows) {
@@ -486,31 +549,10 @@ Result<FindingPage> ListFindings(Connection& conn, const Principal& viewer,
     f.institution_id = r.OptInt(11);
     f.region_code = r.Text(12);
     f.first_run_id = r.Int(13);
-    f.state = "open";
+    f.state = r.Text(14);
+    f.institution_name = r.Text(15);
+    f.institution_uscc = r.Text(16);
     page.findings.push_back(std::move(f));
-  }
-  // States from the marks of these fingerprints (the latest mark decides).
-  if (!page.findings.empty()) {
-    std::string msql =
-        "SELECT fingerprint, outcome, outcome_run_id FROM quality_marks WHERE fingerprint IN (";
-    std::vector<Value> mparams;
-    for (size_t i = 0; i < page.findings.size(); ++i) {
-      msql += i ? ", ?" : "?";
-      mparams.emplace_back(page.findings[i].fingerprint);
-    }
-    msql += ") ORDER BY id";
-    ZJ_ASSIGN_OR_RETURN(auto marks, conn.Query(msql, mparams));
-    std::unordered_map<std::string, std::pair<std::string, int64_t>> latest;
-    for (const Row& m : marks) latest[m.Text(0)] = {m.Text(1), m.OptInt(2).value_or(0)};
-    for (auto& f : page.findings) {
-      auto it = latest.find(f.fingerprint);
-      if (it == latest.end()) continue;
-      if (it->second.first.empty()) {
-        f.state = "fixed";
-      } else if (it->second.first == "reopened" && it->second.second <= f.run_id) {
-        f.state = "reopened";
-      }
-    }
   }
   return page;
 }
@@ -528,6 +570,259 @@ Result<std::vector<RuleCount>> CountFindings(Connection& conn, const Principal& 
   ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
   std::vector<RuleCount> out;
   for (const Row& r : rows) out.push_back(RuleCount{r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+  return out;
+}
+
+// ---- aggregated rates and trends ----
+
+namespace {
+
+constexpr const char* kSums =
+    "SUM(q.records), SUM(q.incomplete), SUM(q.incorrect), SUM(q.untimely), SUM(q.findings)";
+
+int EntityRank(const std::string& name) {
+  auto e = ParseEntity(name);
+  return e ? static_cast<int>(*e) : kEntityCount;
+}
+
+// Index of `field` among its entity's fields ("" first, unknown last).
+int FieldRank(const std::string& entity, const std::string& field) {
+  if (field.empty()) return -1;
+  auto e = ParseEntity(entity);
+  if (!e) return 1 << 20;
+  const auto fields = EntityFields(RuleCatalogue::Quality(), *e);
+  const auto it = std::find(fields.begin(), fields.end(), field);
+  return it == fields.end() ? 1 << 20 : static_cast<int>(it - fields.begin());
+}
+
+Result<void> CheckRateFilters(const std::string& region_prefix, const std::string& entity) {
+  if (!IsPrefix(region_prefix)) return BadQuery("region " + region_prefix);
+  if (!entity.empty() && !ParseEntity(entity)) return BadQuery("entity " + entity);
+  return Ok();
+}
+
+// " AND q.region_code LIKE ? AND q.entity = ?" for the filters that are set.
+void AppendRateFilters(const std::string& region_prefix, const std::string& entity,
+                       std::string* sql, std::vector<Value>* params) {
+  if (!region_prefix.empty()) {
+    *sql += " AND q.region_code LIKE ?";
+    params->emplace_back(Like(region_prefix));
+  }
+  if (!entity.empty()) {
+    *sql += " AND q.entity = ?";
+    params->emplace_back(entity);
+  }
+}
+
+// An institution user's per-field counts, from its findings (see the header).
+Result<std::vector<RateGroupRow>> InstitutionFieldRates(Connection& conn, const Principal& viewer,
+                                                        const RateQuery& q) {
+  // Whole records per entity: the institution's own rows.
+  std::string sql = std::string("SELECT q.entity, ") + kSums +
+                    " FROM quality_rates q WHERE q.run_id = ? AND q.institution_id <> 0 AND "
+                    "q.field = ''";
+  std::vector<Value> params{q.run_id};
+  AppendRateFilters(q.region_prefix, q.entity, &sql, &params);
+  store::AppendScope(Scope(viewer, "q"), &sql, &params);
+  sql += " GROUP BY q.entity";
+  ZJ_ASSIGN_OR_RETURN(auto wholes, conn.Query(sql, params));
+  // Distinct records per (entity, field, class) among its findings.
+  std::string fsql =
+      "SELECT f.entity, f.field, CASE f.category WHEN 'completeness' THEN 0 WHEN 'timeliness' "
+      "THEN 2 ELSE 1 END, COUNT(DISTINCT f.record_id) FROM quality_findings f WHERE f.run_id = ?";
+  std::vector<Value> fparams{q.run_id};
+  if (!q.region_prefix.empty()) {
+    fsql += " AND f.region_code LIKE ?";
+    fparams.emplace_back(Like(q.region_prefix));
+  }
+  if (!q.entity.empty()) {
+    fsql += " AND f.entity = ?";
+    fparams.emplace_back(q.entity);
+  }
+  store::AppendScope(Scope(viewer, "f"), &fsql, &fparams);
+  fsql += " GROUP BY 1, 2, 3";
+  ZJ_ASSIGN_OR_RETURN(auto marks, conn.Query(fsql, fparams));
+  std::vector<RateGroupRow> out;
+  for (const Row& w : wholes) {
+    const std::string entity = w.Text(0);
+    RateGroupRow whole;
+    whole.entity = entity;
+    whole.counts = CountsOf(w, 1);
+    out.push_back(whole);
+    auto e = ParseEntity(entity);
+    if (!e) continue;
+    for (const std::string& field : EntityFields(RuleCatalogue::Quality(), *e)) {
+      RateGroupRow row;
+      row.entity = entity;
+      row.field = field;
+      row.counts.records = whole.counts.records;
+      for (const Row& m : marks) {
+        if (m.Text(0) != entity || m.Text(1) != field) continue;
+        const int64_t cls = m.Int(2);
+        (cls == 0   ? row.counts.incomplete
+         : cls == 2 ? row.counts.untimely
+                    : row.counts.incorrect) += m.Int(3);
+      }
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<RateGroupRow>> AggregateRates(Connection& conn, const Principal& viewer,
+                                                 const RateQuery& q) {
+  ZJ_TRY(MayRead(viewer));
+  ZJ_TRY(CheckRateFilters(q.region_prefix, q.entity));
+  const bool own = viewer.role == Role::kInstitution;
+  if (q.group == RateGroup::kRegion && own) return Forbidden();
+  ZJ_TRY(RunVisible(conn, viewer, q.run_id));
+  std::vector<RateGroupRow> out;
+  if (q.group == RateGroup::kField && own) {
+    ZJ_ASSIGN_OR_RETURN(out, InstitutionFieldRates(conn, viewer, q));
+  } else if (q.group == RateGroup::kInstitution) {
+    const int limit = std::clamp(q.limit, 1, 1000);
+    std::string sql =
+        "SELECT q.institution_id, SUM(q.findings) FROM quality_rates q WHERE q.run_id = ? AND "
+        "q.institution_id <> 0";
+    std::vector<Value> params{q.run_id};
+    AppendRateFilters(q.region_prefix, q.entity, &sql, &params);
+    store::AppendScope(Scope(viewer, "q"), &sql, &params);
+    sql += " GROUP BY q.institution_id ORDER BY SUM(q.findings) DESC, q.institution_id LIMIT ?";
+    params.emplace_back(int64_t{limit});
+    ZJ_ASSIGN_OR_RETURN(auto ranked, conn.Query(sql, params));
+    if (ranked.empty()) return out;
+    std::unordered_map<int64_t, size_t> rank;
+    std::string rsql =
+        "SELECT q.institution_id, q.region_code, q.entity, q.records, q.incomplete, q.incorrect, "
+        "q.untimely, q.findings, i.name, i.uscc FROM quality_rates q LEFT JOIN institutions i ON "
+        "i.id = q.institution_id WHERE q.run_id = ? AND q.field = '' AND q.institution_id IN (";
+    std::vector<Value> rparams{q.run_id};
+    for (const Row& r : ranked) {
+      rsql += rank.empty() ? "?" : ", ?";
+      rank.emplace(r.Int(0), rank.size());
+      rparams.emplace_back(r.Int(0));
+    }
+    rsql += ")";
+    AppendRateFilters("", q.entity, &rsql, &rparams);
+    store::AppendScope(Scope(viewer, "q"), &rsql, &rparams);
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(rsql, rparams));
+    for (const Row& r : rows) {
+      RateGroupRow g;
+      g.institution_id = r.Int(0);
+      g.region_code = r.Text(1);
+      g.entity = r.Text(2);
+      g.counts = CountsOf(r, 3);
+      g.institution_name = r.Text(8);
+      g.institution_uscc = r.Text(9);
+      out.push_back(std::move(g));
+    }
+    std::sort(out.begin(), out.end(), [&](const RateGroupRow& a, const RateGroupRow& b) {
+      return std::pair(rank[a.institution_id], EntityRank(a.entity)) <
+             std::pair(rank[b.institution_id], EntityRank(b.entity));
+    });
+    return out;
+  } else {
+    // Entity, field or region sums over the viewer's level rows.
+    std::string select, group;
+    std::vector<Value> params;
+    if (q.group == RateGroup::kRegion) {
+      int digits = q.child_digits;
+      if (digits == 0) {
+        const size_t base =
+            std::max(q.region_prefix.size(),
+                     viewer.role == Role::kAdmin ? size_t{0} : viewer.region_prefix.size());
+        digits = static_cast<int>(std::min<size_t>(base + 2, 6));
+      }
+      if (digits != 2 && digits != 4 && digits != 6) {
+        return BadQuery("child_digits " + std::to_string(digits));
+      }
+      select = "SELECT substr(q.region_code, 1, " + std::to_string(digits) + "), q.entity, '', ";
+      group = " AND q.field = '' AND q.region_code <> '' GROUP BY 1, 2";
+    } else if (q.group == RateGroup::kField) {
+      select = "SELECT '', q.entity, q.field, ";
+      group = " GROUP BY q.entity, q.field";
+    } else {
+      select = "SELECT '', q.entity, '', ";
+      group = " AND q.field = '' GROUP BY q.entity";
+    }
+    std::string sql =
+        select + kSums + " FROM quality_rates q WHERE q.run_id = ? AND " + LevelSql(viewer, "q");
+    params.emplace_back(q.run_id);
+    AppendRateFilters(q.region_prefix, q.entity, &sql, &params);
+    store::AppendScope(Scope(viewer, "q"), &sql, &params);
+    sql += group;
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+    for (const Row& r : rows) {
+      RateGroupRow g;
+      g.region_code = r.Text(0);
+      g.entity = r.Text(1);
+      g.field = r.Text(2);
+      g.counts = CountsOf(r, 3);
+      out.push_back(std::move(g));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const RateGroupRow& a, const RateGroupRow& b) {
+    return std::tuple(a.region_code, EntityRank(a.entity), FieldRank(a.entity, a.field)) <
+           std::tuple(b.region_code, EntityRank(b.entity), FieldRank(b.entity, b.field));
+  });
+  return out;
+}
+
+Result<std::vector<TrendPoint>> RateTrend(Connection& conn, const Principal& viewer,
+                                          const TrendQuery& query) {
+  ZJ_TRY(MayRead(viewer));
+  ZJ_TRY(CheckRateFilters(query.region_prefix, query.entity));
+  const bool own = viewer.role == Role::kInstitution;
+  std::string region = query.region_prefix;
+  if (own) {
+    if (!viewer.institution_id) return Forbidden();
+    ZJ_ASSIGN_OR_RETURN(auto inst,
+                        conn.QueryOne("SELECT region_code FROM institutions WHERE id = ?",
+                                      std::vector<Value>{*viewer.institution_id}));
+    region = inst ? inst->Text(0) : std::string();
+  }
+  const int limit = std::clamp(query.limit, 1, 200);
+  // The latest runs covering the region.
+  ZJ_ASSIGN_OR_RETURN(auto runs, conn.Query("SELECT id, region_prefix, today, finished_at FROM "
+                                            "quality_runs WHERE status = 'finished' ORDER BY id "
+                                            "DESC LIMIT 5000"));
+  std::map<int64_t, const Row*> covering;
+  for (const Row& r : runs) {
+    if (static_cast<int>(covering.size()) == limit) break;
+    if (region.starts_with(r.Text(1))) covering.emplace(r.Int(0), &r);
+  }
+  std::vector<TrendPoint> out;
+  if (covering.empty()) return out;
+  std::string sql = std::string("SELECT q.run_id, q.entity, ") + kSums +
+                    " FROM quality_rates q WHERE q.field = '' AND " + LevelSql(viewer, "q") +
+                    " AND q.run_id IN (";
+  std::vector<Value> params;
+  for (const auto& [id, row] : covering) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  sql += ")";
+  AppendRateFilters(own ? std::string() : region, query.entity, &sql, &params);
+  store::AppendScope(Scope(viewer, "q"), &sql, &params);
+  sql += " GROUP BY q.run_id, q.entity";
+  ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query(sql, params));
+  for (const Row& r : rows) {
+    const Row& run = *covering.at(r.Int(0));
+    TrendPoint p;
+    p.run_id = r.Int(0);
+    p.run_region = run.Text(1);
+    p.today = run.Text(2);
+    p.finished_at = run.Text(3);
+    p.entity = r.Text(1);
+    p.counts = CountsOf(r, 2);
+    if (p.counts.records > 0) out.push_back(std::move(p));
+  }
+  std::sort(out.begin(), out.end(), [](const TrendPoint& a, const TrendPoint& b) {
+    return std::tuple(a.today, a.run_id, EntityRank(a.entity)) <
+           std::tuple(b.today, b.run_id, EntityRank(b.entity));
+  });
   return out;
 }
 
@@ -557,8 +852,7 @@ Result<Mark> MarkFixed(store::Database& db, const Clock& clock, const Principal&
                        const std::string& note) {
   if (actor.role != Role::kInstitution && actor.role != Role::kAdmin) return Forbidden();
   if (note.size() > 2000) {
-    return Error::Invalid("quality.bad-query", "查询条件无效", "invalid query",
-                          "note longer than 2000 bytes");
+    return BadQuery("note longer than 2000 bytes");
   }
   ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db.Acquire());
   return store::WithTransaction<Mark>(conn.get(), [&](Connection& tx) -> Result<Mark> {

@@ -78,6 +78,10 @@ struct RunOutcome {
   size_t snapshot_bytes = 0;  // Snapshot::ApproxBytes
 };
 
+// Whether `actor` may run the checks over `region_prefix` (see "Who may run" above): admin any
+// region, regulator within its own. Errors "quality.bad-scope", "auth.forbidden".
+Result<void> MayRunQuality(const Principal& actor, const std::string& region_prefix);
+
 // Load + Evaluate + SaveRun (see the top comment).
 Result<RunOutcome> RunQuality(store::Database& db, const Clock& clock, const Principal& actor,
                               const std::string& ip, const RunRequest& request,
@@ -119,6 +123,8 @@ struct RunInfo {
 // The latest runs the viewer may see, newest first (limit clamped to [1, 200]).
 Result<std::vector<RunInfo>> ListRuns(store::Connection& conn, const Principal& viewer,
                                       int limit = 20);
+// One run as ListRuns gives it; "quality.run-not-found" when the viewer sees none of its rows.
+Result<RunInfo> GetRun(store::Connection& conn, const Principal& viewer, int64_t run_id);
 
 struct RateRow {
   std::string region_code;
@@ -148,17 +154,26 @@ struct StoredFinding {
   std::string field;
   std::string evidence;  // JSON object text
   std::optional<int64_t> institution_id;
+  std::string institution_name;  // of institution_id ("" for none)
+  std::string institution_uscc;
   std::string region_code;
   int64_t first_run_id = 0;  // == run_id: new in this run
-  // "open"; "fixed" (a mark awaits the next run); "reopened" (marked fixed, found again).
+  // From the latest mark of the fingerprint: "open" (none, or a mark that does not concern this
+  // occurrence); "fixed" (a mark awaits the next run); "confirmed" (marked, and a later run than
+  // this one confirmed it gone); "reopened" (marked, and this run or an earlier one found it
+  // again).
   std::string state;
 };
+
+// The states of StoredFinding::state.
+bool IsFindingState(std::string_view s);
 
 struct FindingFilter {
   int64_t run_id = 0;  // required
   std::string rule_id, category, severity, entity;
   std::optional<int64_t> institution_id;
   std::string region_prefix;  // 2/4/6 digits or ""
+  std::string state;          // "" any, else one of StoredFinding::state
   int64_t after_id = 0;       // page cursor
   int limit = 50;             // clamped to [1, 1000]
 };
@@ -176,6 +191,69 @@ struct RuleCount {
 // Findings of a run per rule, in the viewer's scope.
 Result<std::vector<RuleCount>> CountFindings(store::Connection& conn, const Principal& viewer,
                                              int64_t run_id);
+
+// ---- aggregated rates and trends (the HTTP report routes and the printable report) ----
+//
+// Sums of stored rate counts over what the viewer sees: county rows (and the catalogue row) for
+// admin, regulators and inspectors; the institution's own rows for an institution user. Stored
+// rows have no per-field counts per institution, so an institution user's per-field counts are
+// computed from its findings with the same definition (distinct records per field and class).
+
+enum class RateGroup {
+  kEntity,       // per entity (whole records, field "")
+  kField,        // per entity and field, and field "" (whole records)
+  kRegion,       // per region one level down and entity (field ""); not for institution users
+  kInstitution,  // per institution and entity (field "")
+};
+
+struct RateQuery {
+  int64_t run_id = 0;
+  RateGroup group = RateGroup::kEntity;
+  std::string region_prefix;  // rows of this region only (2/4/6 digits; "" all)
+  std::string entity;         // one entity ("" all)
+  // kRegion: the digits of the group codes (2, 4 or 6); 0 = two more than the longer of
+  // region_prefix and the viewer's region, at most 6.
+  int child_digits = 0;
+  int limit = 100;  // kInstitution: institutions with the most findings first, [1, 1000]
+};
+
+struct RateGroupRow {
+  std::string region_code;     // kRegion: the group's code prefix; kInstitution: the institution's
+  int64_t institution_id = 0;  // kInstitution
+  std::string institution_name;  // kInstitution
+  std::string institution_uscc;  // kInstitution
+  std::string entity;
+  std::string field;  // kField ("" = the whole record)
+  RateCounts counts;
+};
+
+// Rows ordered by (region | institution rank), entity order of quality.h, then field order of
+// EntityFields. Errors: run not visible ("quality.run-not-found"); kRegion for an institution
+// user ("auth.forbidden"); a bad region or entity ("quality.bad-query").
+Result<std::vector<RateGroupRow>> AggregateRates(store::Connection& conn, const Principal& viewer,
+                                                 const RateQuery& query);
+
+struct TrendQuery {
+  // Runs covering this region (their region prefix is a prefix of it), rows of it only; ignored
+  // for institution users (the runs covering their institution, its own rows).
+  std::string region_prefix;
+  std::string entity;  // "" all
+  int limit = 30;      // the latest runs, [1, 200]
+};
+
+struct TrendPoint {
+  int64_t run_id = 0;
+  std::string today;        // the run's reference date
+  std::string finished_at;  // RFC 3339
+  std::string run_region;   // the run's region prefix
+  std::string entity;
+  RateCounts counts;  // field "" sums
+};
+
+// Oldest run first, entities in quality.h order; runs without rows in the viewer's scope are
+// left out. Errors: a bad region or entity ("quality.bad-query").
+Result<std::vector<TrendPoint>> RateTrend(store::Connection& conn, const Principal& viewer,
+                                          const TrendQuery& query);
 
 struct Mark {
   int64_t id = 0;

@@ -370,6 +370,170 @@ TEST_P(QualityStoreTest, WhoMayRun) {
   EXPECT_EQ((*runs)[0].findings, 6);
 }
 
+TEST_P(QualityStoreTest, FindingStatesFollowTheMarksAndFilter) {
+  const RunOutcome first = RunOnce();
+  auto overdue = Findings(Admin(), first.saved.run_id, "consistency.equipment.calibration-overdue");
+  ASSERT_EQ(overdue.size(), 1u);
+  const std::string fp = overdue[0].fingerprint;
+  EXPECT_EQ(overdue[0].institution_name, "济南甲检测有限公司");
+  EXPECT_EQ(overdue[0].institution_uscc, t_.uscc_a);
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto in_state = [&](int64_t run, const std::string& state) {
+    FindingFilter f;
+    f.run_id = run;
+    f.state = state;
+    auto page = ListFindings(conn->get(), Admin(), f);
+    EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().ToString());
+    std::vector<std::string> fps;
+    if (page.ok()) {
+      for (const auto& g : page->findings) fps.push_back(g.fingerprint);
+    }
+    return fps;
+  };
+  using V = std::vector<std::string>;
+  ASSERT_TRUE(MarkFixed(*db_, clock_, InstitutionUser(t_.a), "ip", fp, "").ok());
+  EXPECT_EQ(in_state(first.saved.run_id, "fixed"), V{fp});
+  EXPECT_EQ(in_state(first.saved.run_id, "open").size(), 7u);
+  const RunOutcome second = RunOnce();  // still overdue: reopened
+  EXPECT_EQ(in_state(second.saved.run_id, "reopened"), V{fp});
+  EXPECT_EQ(in_state(first.saved.run_id, "reopened"), V{});
+  ASSERT_TRUE(MarkFixed(*db_, clock_, InstitutionUser(t_.a), "ip", fp, "").ok());
+  SetCalibrationDue("AA21001", "2027-06-01");
+  const RunOutcome third = RunOnce();  // fixed: confirmed
+  EXPECT_EQ(in_state(second.saved.run_id, "confirmed"), V{fp});
+  EXPECT_EQ(in_state(second.saved.run_id, "open").size(), 7u);
+  EXPECT_EQ(in_state(third.saved.run_id, "open").size(), 7u);
+  EXPECT_EQ(in_state(third.saved.run_id, "confirmed"), V{});
+  FindingFilter bad;
+  bad.run_id = third.saved.run_id;
+  bad.state = "closed";
+  auto refused = ListFindings(conn->get(), Admin(), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "quality.bad-query");
+}
+
+std::map<std::string, RateCounts> ByKey(const std::vector<RateGroupRow>& rows) {
+  std::map<std::string, RateCounts> out;
+  for (const auto& r : rows) {
+    out[r.region_code + "|" + std::to_string(r.institution_id) + "|" + r.entity + "|" + r.field] =
+        r.counts;
+  }
+  return out;
+}
+
+TEST_P(QualityStoreTest, AggregatedRatesPerEntityFieldRegionAndInstitution) {
+  const RunOutcome run = RunOnce();
+  const int64_t id = run.saved.run_id;
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto agg = [&](const Principal& who, RateGroup g, const std::string& region = "",
+                 int digits = 0) {
+    RateQuery q;
+    q.run_id = id;
+    q.group = g;
+    q.region_prefix = region;
+    q.child_digits = digits;
+    auto r = AggregateRates(conn->get(), who, q);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
+    return r.ok() ? *r : std::vector<RateGroupRow>{};
+  };
+
+  // Per entity: the run's totals.
+  auto entities = ByKey(agg(Admin(), RateGroup::kEntity));
+  EXPECT_EQ(entities["|0|capability|"], (RateCounts{4, 0, 2, 0, 2}));
+  EXPECT_EQ(entities["|0|institution|"], (RateCounts{3, 1, 1, 0, 2}));
+  EXPECT_EQ(entities["|0|standard|"], (RateCounts{2, 0, 0, 0, 0}));
+  auto jinan = ByKey(agg(Regulator("3701"), RateGroup::kEntity));
+  EXPECT_EQ(jinan["|0|institution|"], (RateCounts{2, 1, 0, 0, 1}));
+  EXPECT_EQ(jinan.count("|0|standard|"), 0u);
+
+  // Per field: an institution's counts computed from its findings equal the stored county
+  // counts of a county where it is the only institution (C in 370202).
+  auto county = agg(Regulator("3702"), RateGroup::kField);
+  auto own = agg(InstitutionUser(t_.c), RateGroup::kField);
+  ASSERT_FALSE(county.empty());
+  EXPECT_EQ(ByKey(own), ByKey(county));
+  std::map<std::string, RateCounts> fields = ByKey(agg(Admin(), RateGroup::kField));
+  EXPECT_EQ(fields["|0|equipment|calibration_due"], (RateCounts{4, 0, 1, 0, 0}));
+  EXPECT_EQ(fields["|0|institution|address"], (RateCounts{3, 1, 0, 0, 0}));
+  EXPECT_EQ(fields["|0|institution|uscc"], (RateCounts{3, 0, 1, 0, 0}));
+  EXPECT_EQ(fields["|0|institution|legal_rep"].records, 3);  // no finding: still a row
+
+  // Per region one level down from the caller's region, or at the digits asked for.
+  auto provinces = ByKey(agg(Admin(), RateGroup::kRegion));
+  EXPECT_EQ(provinces["37|0|institution|"], (RateCounts{3, 1, 1, 0, 2}));
+  EXPECT_EQ(provinces.size(), 5u);  // 37 × institution, certificate, capability, person, equipment
+  auto counties = ByKey(agg(Regulator("37"), RateGroup::kRegion, "", 6));
+  EXPECT_EQ(counties["370102|0|institution|"], (RateCounts{2, 1, 0, 0, 1}));
+  EXPECT_EQ(counties["370202|0|institution|"], (RateCounts{1, 0, 1, 0, 1}));
+  auto cities = ByKey(agg(Regulator("37"), RateGroup::kRegion));
+  EXPECT_EQ(cities.count("3701|0|institution|"), 1u);
+  RateQuery q;
+  q.run_id = id;
+  q.group = RateGroup::kRegion;
+  auto refused = AggregateRates(conn->get(), InstitutionUser(t_.a), q);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "auth.forbidden");
+  q.region_prefix = "3x";
+  refused = AggregateRates(conn->get(), Admin(), q);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "quality.bad-query");
+
+  // Per institution: the most findings first (A and B 3 each, by id; then C), with names.
+  auto insts = agg(Admin(), RateGroup::kInstitution);
+  std::vector<int64_t> order;
+  for (const auto& r : insts) {
+    if (order.empty() || order.back() != r.institution_id) order.push_back(r.institution_id);
+  }
+  EXPECT_EQ(order, (std::vector<int64_t>{t_.a, t_.b, t_.c}));
+  EXPECT_EQ(insts.front().institution_name, "济南甲检测有限公司");
+  EXPECT_EQ(insts.front().entity, "institution");
+  auto mine = agg(InstitutionUser(t_.b), RateGroup::kInstitution);
+  ASSERT_FALSE(mine.empty());
+  for (const auto& r : mine) EXPECT_EQ(r.institution_id, t_.b);
+}
+
+TEST_P(QualityStoreTest, TrendOverTheRunsCoveringARegion) {
+  const RunOutcome first = RunOnce();
+  SetCalibrationDue("AA21001", "2027-06-01");
+  const RunOutcome city = RunOnce(Admin(), "3702");
+  const RunOutcome second = RunOnce();
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto trend = [&](const Principal& who, const std::string& region, const std::string& entity) {
+    TrendQuery q;
+    q.region_prefix = region;
+    q.entity = entity;
+    auto r = RateTrend(conn->get(), who, q);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().ToString());
+    std::vector<std::pair<int64_t, RateCounts>> out;
+    if (r.ok()) {
+      for (const auto& p : *r) out.emplace_back(p.run_id, p.counts);
+    }
+    return out;
+  };
+  using P = std::vector<std::pair<int64_t, RateCounts>>;
+  EXPECT_EQ(trend(Admin(), "", "equipment"),
+            (P{{first.saved.run_id, {4, 0, 1, 0, 1}}, {second.saved.run_id, {4, 0, 0, 0, 0}}}));
+  // Qingdao: the whole runs and its own city run.
+  auto qingdao = trend(Regulator("3702"), "3702", "institution");
+  ASSERT_EQ(qingdao.size(), 3u);
+  EXPECT_EQ(qingdao[1].first, city.saved.run_id);
+  EXPECT_EQ(qingdao[1].second, (RateCounts{1, 0, 1, 0, 1}));
+  // Jinan: only the whole runs cover it.
+  EXPECT_EQ(trend(Regulator("3701"), "3701", "institution").size(), 2u);
+  // An institution: the runs covering it, its own rows.
+  auto lab = trend(InstitutionUser(t_.c), "", "institution");
+  ASSERT_EQ(lab.size(), 3u);
+  for (const auto& [run, c] : lab) EXPECT_EQ(c.records, 1);
+  TrendQuery bad;
+  bad.entity = "lab";
+  auto refused = RateTrend(conn->get(), Admin(), bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), "quality.bad-query");
+}
+
 ZJ_INSTANTIATE_BACKENDS(QualityStoreTest);
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The `zhijian` command: one binary, subcommands (CLI11).
 //
 //   zhijian serve       --db URL [--addr A] [--port P] [--static DIR] [--port-file F]
+//                       [--quality-every HOURS] [--quality-first-delay MINUTES]
 //   zhijian demo-init   --db URL [--password-file F]
 //   zhijian migrate     --db URL
 //   zhijian user add|list|passwd|apikey|disable|enable ...
@@ -26,7 +27,9 @@
 #include "zhijian/api/api.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/clock.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
+#include "zhijian/checks/quality_runner.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
@@ -61,7 +64,39 @@ struct ServeArgs {
   bool secure_cookies = false;
   double public_rate = 50;
   std::string id_key_file = "var/keys/id-hash.key";
+  int64_t quality_every_hours = 0;  // scheduled data-quality sweeps; 0 = none
+  int64_t quality_first_delay_minutes = 10;
 };
+
+// Logs the data-quality runner's events (checks/quality_runner.h) at info.
+void LogQualityEvent(const checks::RunnerEvent& e) {
+  using K = checks::RunnerEvent::Kind;
+  const std::string region = e.region_prefix.empty() ? "-" : e.region_prefix;
+  switch (e.kind) {
+    case K::kSweepStarted:
+      spdlog::info("quality sweep started regions={} actor={}", e.regions, e.actor);
+      if (e.error) spdlog::warn("quality sweep regions unavailable: {}", e.error->ToString());
+      break;
+    case K::kRunStarted:
+      spdlog::info("quality run started job={} region={} actor={}", e.job, region, e.actor);
+      break;
+    case K::kRunFinished:
+      spdlog::info(
+          "quality run finished job={} region={} run={} findings={} new={} resolved={} "
+          "marks_confirmed={} marks_reopened={} s={:.1f}",
+          e.job, region, e.saved->run_id, e.findings, e.saved->new_findings,
+          e.saved->resolved_findings, e.saved->marks_confirmed, e.saved->marks_reopened, e.seconds);
+      break;
+    case K::kRunFailed:
+      spdlog::warn("quality run failed job={} region={} error={} s={:.1f}", e.job, region,
+                   e.error->ToString(), e.seconds);
+      break;
+    case K::kSweepFinished:
+      spdlog::info("quality sweep finished regions={} failures={} s={:.1f}", e.regions, e.failures,
+                   e.seconds);
+      break;
+  }
+}
 
 int Serve(const std::string& db_url, const ServeArgs& args) {
   const server::ServerOptions& options = args.server;
@@ -82,6 +117,12 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   auto ledger = OpenServeLedger(**db, options.port);
   if (!ledger) return Fail(ledger.error());
   ctx.ledger = ledger->get();
+  checks::RunnerOptions quality_options;
+  quality_options.every = std::chrono::hours(args.quality_every_hours);
+  quality_options.first_delay = std::chrono::minutes(args.quality_first_delay_minutes);
+  quality_options.on_event = LogQualityEvent;
+  checks::QualityRunner quality(**db, SystemClock::Instance(), quality_options);
+  ctx.quality = &quality;
   server::Router router;
   api::RegisterRoutes(router, ctx);
   server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics);
@@ -100,6 +141,11 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   spdlog::info("listening address={} port={} db={} static={}", options.address, port,
                (*db)->redacted_url(), options.static_dir.empty() ? "-" : options.static_dir);
   std::cout << "智检 Zhijian: http://" << options.address << ":" << port << "/" << std::endl;
+  quality.Start();
+  if (args.quality_every_hours > 0) {
+    spdlog::info("quality schedule every_hours={} first_at={}", args.quality_every_hours,
+                 quality.Status().next_sweep_at.value_or("-"));
+  }
   if (!port_file.empty()) {
     const std::string tmp = port_file + ".tmp";
     std::ofstream(tmp) << port << "\n";
@@ -115,6 +161,7 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   // If the server stopped on its own, wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  quality.Stop();  // lets a run under way finish
   spdlog::info("stopped");
   return 0;
 }
@@ -159,6 +206,16 @@ int Main(int argc, char** argv) {
   serve
       ->add_option("--id-key", serve_args.id_key_file,
                    "ID-number hash key file (created if missing; the same as import's)")
+      ->capture_default_str();
+  serve
+      ->add_option("--quality-every", serve_args.quality_every_hours,
+                   "run the data-quality checks every HOURS, province by province (0 = never)")
+      ->check(CLI::Range(int64_t{0}, int64_t{24 * 366}))
+      ->capture_default_str();
+  serve
+      ->add_option("--quality-first-delay", serve_args.quality_first_delay_minutes,
+                   "minutes from start to the first scheduled data-quality run")
+      ->check(CLI::Range(int64_t{0}, int64_t{24 * 60 * 366}))
       ->capture_default_str();
 
   // demo-init
@@ -240,7 +297,9 @@ int Main(int argc, char** argv) {
       if (!loaded) return Fail(loaded.error());
     }
     auto r = InitDemo(**db, accounts, password_file, std::cout);
-    return r ? 0 : Fail(r.error());
+    if (!r) return Fail(r.error());
+    auto q = RunDemoQualityChecks(**db, ChinaDate(SystemClock::Instance().Now()), std::cout);
+    return q ? 0 : Fail(q.error());
   }
   if (*user_add) {
     auto role = ParseRole(role_name);
