@@ -232,6 +232,7 @@ Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(q.after_id, QueryInt(req, "after", 0, 0, INT64_MAX));
   ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 50, 1, 200));
   q.page_size = static_cast<int>(limit);
+  q.count_limit = rq::kSearchCountLimit;
   ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
   ZJ_ASSIGN_OR_RETURN(rq::CapabilityPage page,
                       rq::SearchCapabilities(conn.get(), req.principal, q));
@@ -257,6 +258,7 @@ Result<Response> SearchCapabilities(ApiContext& ctx, Request& req) {
   json::object o;
   o["items"] = items;
   o["total"] = page.total;
+  o["total_exact"] = page.total_exact;
   o["next_after"] = page.next_after_id ? json::value(page.next_after_id) : json::value(nullptr);
   return server::JsonResponse(o);
 }
@@ -346,6 +348,7 @@ Result<Response> ExportCapabilities(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(exporter::Format format, ExportFormat(req));
   ZJ_ASSIGN_OR_RETURN(rq::CapabilityQuery q, CapabilityQueryFrom(req));
   q.page_size = kExportPage;
+  q.count_limit = kExportMaxRows;  // counted on the first page only
   exporter::Table t;
   t.sheet_name = "能力查询结果";
   t.header = {"机构名称",  "统一社会信用代码", "所在地区", "证书编号", "类别",
@@ -355,7 +358,8 @@ Result<Response> ExportCapabilities(ApiContext& ctx, Request& req) {
   for (;;) {
     ZJ_ASSIGN_OR_RETURN(rq::CapabilityPage page,
                         rq::SearchCapabilities(conn.get(), req.principal, q));
-    if (page.total > kExportMaxRows) return TooManyToExport(page.total);
+    if (!page.total_exact) return TooManyToExport(page.total + 1);
+    q.count_total = false;
     for (const auto& h : page.items) {
       t.rows.push_back({h.institution_name, h.uscc, RegionDisplayName(h.region_code),
                         h.certificate_no, h.category, h.object, h.item, h.parameter, h.standard_no,

@@ -118,7 +118,15 @@ struct CapabilityQuery {
   bool require_valid_certificate = true;  // when match.as_of is set: certificate valid then
   int64_t after_id = 0;                   // capability id cursor (0 = first page)
   int page_size = 50;                     // 1..kMaxPageSize
+  // The total: counted only when `count_total`, and then at most `count_limit` matches (0 = all).
+  // A broad query (a common word of standard names matches ~10 % of a province's 5 M rows) costs
+  // its whole count otherwise; nobody pages through 10,000 rows, and an export needs only to know
+  // whether there are more than it may write.
+  bool count_total = true;
+  int64_t count_limit = 0;
 };
+// What the search page counts up to ("10000+" beyond).
+inline constexpr int64_t kSearchCountLimit = 10'000;
 
 struct CapabilityHit {
   int64_t institution_id = 0;
@@ -135,7 +143,8 @@ struct CapabilityHit {
 struct CapabilityPage {
   std::vector<CapabilityHit> items;
   int64_t next_after_id = 0;  // 0 on the last page
-  int64_t total = 0;
+  int64_t total = 0;          // 0 when not counted; count_limit when there are more
+  bool total_exact = true;    // false: more than `total` (= count_limit) matches
 };
 
 Result<CapabilityPage> SearchCapabilities(store::Connection& conn, const Principal& viewer,
