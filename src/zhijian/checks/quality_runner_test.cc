@@ -9,33 +9,18 @@
 #include <thread>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/checks/test_registry_internal.h"
 
 namespace zhijian::checks {
 namespace {
 
+using zhijian::testing::Admin;
+using zhijian::testing::Regulator;
+
 using namespace std::chrono_literals;
 
 const TimePoint kStart = FromUnixMillis(1'782'777'600'000);  // 2026-06-30T00:00:00Z
-
-Principal Admin() {
-  Principal p;
-  p.role = Role::kAdmin;
-  p.user_id = 1;
-  p.username = "admin";
-  p.via = "session";
-  return p;
-}
-
-Principal Regulator(const std::string& prefix) {
-  Principal p;
-  p.role = Role::kRegulator;
-  p.user_id = 2;
-  p.username = "reg" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
 
 // Waits (real time) until `done` holds; false after 30 s.
 template <typename F>

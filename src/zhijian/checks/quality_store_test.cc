@@ -7,42 +7,20 @@
 #include <map>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/checks/test_registry_internal.h"
 
 namespace zhijian::checks {
 namespace {
 
+using zhijian::testing::Admin;
+using zhijian::testing::InstitutionUser;
+using zhijian::testing::Regulator;
+
 using store::Value;
 
 const TimePoint kSeedTime = FromUnixMillis(1'781'913'600'000);  // 2026-06-20T00:00:00Z
-
-Principal Admin() {
-  Principal p;
-  p.role = Role::kAdmin;
-  p.user_id = 1;
-  p.username = "admin";
-  p.via = "session";
-  return p;
-}
-Principal Regulator(const std::string& prefix, Role role = Role::kRegulator) {
-  Principal p;
-  p.role = role;
-  p.user_id = 2;
-  p.username = "reg" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
-Principal InstitutionUser(int64_t id) {
-  Principal p;
-  p.role = Role::kInstitution;
-  p.user_id = 3;
-  p.username = "lab" + std::to_string(id);
-  p.institution_id = id;
-  p.via = "session";
-  return p;
-}
 
 class QualityStoreTest : public zhijian::testing::BackendTest {
  protected:

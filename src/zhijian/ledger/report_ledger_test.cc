@@ -3,43 +3,21 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/base/report_code.h"
 #include "zhijian/ledger/test_support_internal.h"
 
 namespace zhijian::ledger {
 namespace {
 
+using zhijian::testing::Admin;
+using zhijian::testing::Regulator;
+Principal Lab(int64_t id) { return zhijian::testing::InstitutionUser(id, "apikey"); }
+
 using testing::Input;
 
 const TimePoint kNow = FromUnixMillis(1'764'000'000'123);  // 2025-11-24T16:00:00.123Z
 const std::string kSecret(32, 's');
-
-Principal Admin() {
-  Principal p;
-  p.role = Role::kAdmin;
-  p.user_id = 1;
-  p.username = "admin";
-  p.via = "session";
-  return p;
-}
-Principal Regulator(const std::string& prefix) {
-  Principal p;
-  p.role = Role::kRegulator;
-  p.user_id = 2;
-  p.username = "reg" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
-Principal Lab(int64_t id) {
-  Principal p;
-  p.role = Role::kInstitution;
-  p.user_id = 3;
-  p.username = "lab" + std::to_string(id);
-  p.institution_id = id;
-  p.via = "apikey";
-  return p;
-}
 
 class ReportLedgerTest : public zhijian::testing::BackendTest {
  protected:

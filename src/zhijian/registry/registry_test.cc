@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/digest.h"
 #include "zhijian/base/uscc.h"
@@ -17,6 +18,11 @@
 
 namespace zhijian::registry {
 namespace {
+
+using zhijian::testing::Admin;
+using zhijian::testing::Inspector;
+using zhijian::testing::InstitutionUser;
+using zhijian::testing::Regulator;
 
 using store::Row;
 using store::Value;
@@ -34,39 +40,6 @@ std::string MakeUscc(const std::string& region, int serial) {
 
 // A stand-in for an IdHasher result: 64 lowercase hex digits, one per `c`.
 std::string Hash64(char c) { return Sha256Hex(std::string(1, c)); }
-
-Principal Admin() {
-  Principal p;
-  p.role = Role::kAdmin;
-  p.user_id = 1;
-  p.username = "admin";
-  p.via = "session";
-  return p;
-}
-Principal Regulator(const std::string& prefix) {
-  Principal p;
-  p.role = Role::kRegulator;
-  p.user_id = 2;
-  p.username = "reg" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
-Principal Inspector(const std::string& prefix) {
-  Principal p = Regulator(prefix);
-  p.role = Role::kInspector;
-  p.username = "insp" + prefix;
-  return p;
-}
-Principal InstitutionUser(int64_t id) {
-  Principal p;
-  p.role = Role::kInstitution;
-  p.user_id = 3;
-  p.username = "lab" + std::to_string(id);
-  p.institution_id = id;
-  p.via = "session";
-  return p;
-}
 
 class RegistryTest : public testing::BackendTest {
  protected:
