@@ -13,6 +13,10 @@
 # includes the HTTP round trip on loopback, JSON rendering and the SQL. Percentiles are nearest
 # rank. Query values (names, numbers, items) are read from the database with sqlite3 so that
 # every query has matches. Every request must answer 200, or the script fails.
+#
+# PostgreSQL: ZJ_BENCH_DB_URL=postgresql://... (a database already loaded, e.g. with
+# `zhijian --db URL gen registry --scale province --load`); values are then read with psql and
+# DATA_DIR holds only id.key.
 set -euo pipefail
 BIN=$(realpath "${1:-build/zhijian}")
 DATA=${2:-var/bench-registry}
@@ -21,7 +25,9 @@ SCALE=${4:-province}
 mkdir -p "$DATA"
 DATA=$(realpath "$DATA")
 DB="$DATA/zj.db"
-URL="sqlite:$DB"
+URL=${ZJ_BENCH_DB_URL:-sqlite:$DB}
+PG=0
+[[ "$URL" == postgres* ]] && PG=1
 WORK=$(mktemp -d)
 cleanup() {
   if [ -n "${PID:-}" ]; then
@@ -32,11 +38,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in sqlite3 curl jq; do
+if [ "$PG" = 1 ]; then
+  q() { psql "$URL" -XAt -c "$1"; }
+else
+  q() { sqlite3 "$DB" "$1"; }
+fi
+for tool in $([ "$PG" = 1 ] && echo psql || echo sqlite3) curl jq; do
   command -v "$tool" >/dev/null || { echo "needs $tool" >&2; exit 2; }
 done
 
-if [ ! -s "$DB" ]; then
+if [ "$PG" = 0 ] && [ ! -s "$DB" ]; then
   echo "== generating and loading the $SCALE data set into $DB"
   start=$(date +%s.%N)
   "$BIN" --db "$URL" gen registry --scale "$SCALE" --seed 1 --quiet --out "$DATA/gen" --load \
@@ -46,14 +57,16 @@ if [ ! -s "$DB" ]; then
     tee -a "$DATA/load.log"
   rm -rf "$DATA/gen"
 fi
-echo "== data set: $(du -h "$DB" | cut -f1) $(sqlite3 "$DB" "SELECT (SELECT COUNT(*) FROM \
-institutions) || ' institutions, ' || (SELECT COUNT(*) FROM capabilities) || ' capability rows, ' \
-|| (SELECT COUNT(*) FROM standards) || ' standards'")"
+SIZE=$([ "$PG" = 1 ] && q "SELECT pg_size_pretty(pg_database_size(current_database()))" ||
+  du -h "$DB" | cut -f1)
+echo "== data set ($([ "$PG" = 1 ] && echo PostgreSQL || echo SQLite)): $SIZE $(q "SELECT (SELECT \
+COUNT(*) FROM institutions) || ' institutions, ' || (SELECT COUNT(*) FROM capabilities) || \
+' capability rows, ' || (SELECT COUNT(*) FROM standards) || ' standards'")"
 
 # A data set loaded by an older binary gets this binary's schema (indexes) first.
 "$BIN" --db "$URL" migrate >/dev/null
 PASSWORD=Qx7-latency-probe-2026
-if ! sqlite3 "$DB" "SELECT 1 FROM users WHERE username = 'bench'" | grep -q 1; then
+if ! q "SELECT 1 FROM users WHERE username = 'bench'" | grep -q 1; then
   echo "$PASSWORD" | "$BIN" --db "$URL" user add bench --role regulator --region 37 \
     --password-stdin >/dev/null
 fi
@@ -68,7 +81,6 @@ curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" >/dev/null
 
 # ---- query values, read from the data -------------------------------------------------------
-q() { sqlite3 "$DB" "$1"; }
 enc() { jq -rn --arg v "$1" '$v|@uri'; }
 # A typical institution in Shandong: the median id among those with capability rows.
 INST=$(q "SELECT id FROM institutions WHERE region_code LIKE '37%' AND EXISTS (SELECT 1 FROM \
@@ -81,8 +93,12 @@ NAME_COMMON=检测
 NAME_RARE=$(q "SELECT substr(name, 3, 2) FROM institutions WHERE id = $INST")
 CITY=$(q "SELECT substr(region_code, 1, 4) FROM institutions WHERE id = $INST")
 COUNTY=$(q "SELECT region_code FROM institutions WHERE id = $INST")
-DOMAIN=$(q "SELECT substr(domains, 2, instr(substr(domains, 2), '|') - 1) FROM institutions \
+if [ "$PG" = 1 ]; then
+  DOMAIN=$(q "SELECT split_part(domains, '|', 2) FROM institutions WHERE id = $INST")
+else
+  DOMAIN=$(q "SELECT substr(domains, 2, instr(substr(domains, 2), '|') - 1) FROM institutions \
 WHERE id = $INST")
+fi
 # The most frequent item, and a lead item with its most frequent standard (GB 5009.12 if present).
 ITEM=$(q "SELECT item FROM capabilities WHERE item <> '' GROUP BY item ORDER BY COUNT(*) DESC \
 LIMIT 1")

@@ -38,7 +38,8 @@ check "apikey" "$BIN" --db "$DB" user apikey inst-demo --name LIMS
 check "apikey printed once" grep -q "^zjk_" "$DIR/out"
 refuse "apikey of unknown user" 1 "user.not-found" "$BIN" --db "$DB" user apikey nobody
 check "disable" "$BIN" --db "$DB" user disable li.si
-refuse "usage error" 106 "" "$BIN" --db "$DB" user frobnicate
+refuse "usage error" 2 "" "$BIN" --db "$DB" user frobnicate
+refuse "unknown option" 2 "" "$BIN" --db "$DB" user list --frobnicate
 check "audit verify" "$BIN" --db "$DB" audit verify
 check "audit ok" grep -q "audit trail ok" "$DIR/out"
 

@@ -272,7 +272,14 @@ int Main(int argc, char** argv) {
   AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
 
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit 2 (CLI11's own codes, 100-120, would mean nothing to scripts); --help and
+  // --version print and exit 0.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
   if (command_exit >= 0) return command_exit;
   const Principal cli = Principal::Cli();
   const std::string ip = "local";
