@@ -479,6 +479,14 @@ TEST_P(RegistryApiTest, RegulatorsKeepCertificatesScopeCreditAndPenalties) {
   EXPECT_NE(r.body.find("211512340001"), std::string::npos);
   EXPECT_NE(r.body.find("济市监处罚〔2025〕17号"), std::string::npos);
 
+  // The stored count of capability rows follows inserts and deletes.
+  const std::string count_sql =
+      "SELECT capability_count FROM institutions WHERE id = " + std::to_string(jinan2_);
+  const std::string rows_sql =
+      "SELECT COUNT(*) FROM capabilities WHERE institution_id = " + std::to_string(jinan2_);
+  EXPECT_EQ(P().Count(count_sql), P().Count(rows_sql));
+  const int64_t rows_before_delete = P().Count(rows_sql);
+
   // Deletes: scoped, audited, gone.
   ExpectProblem(
       P().Send("DELETE", "/api/v1/registry/penalties/" + std::to_string(pen_id), {}, inst), 403,
@@ -490,6 +498,8 @@ TEST_P(RegistryApiTest, RegulatorsKeepCertificatesScopeCreditAndPenalties) {
     EXPECT_EQ(P().Send("DELETE", path, {}, jn).status, 404u) << path;
   }
   EXPECT_EQ(P().Count("SELECT COUNT(*) FROM penalties WHERE id = " + std::to_string(pen_id)), 0);
+  EXPECT_EQ(P().Count(rows_sql), rows_before_delete - 1);
+  EXPECT_EQ(P().Count(count_sql), rows_before_delete - 1);
 
   // The standards catalogue: administrators only.
   json::object std_body{{"number", "DB37/T 4123-2024"},

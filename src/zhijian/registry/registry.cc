@@ -1655,6 +1655,7 @@ struct KeptKind {
   const char* type;       // audit target type and action prefix
   const char* table;      // rows with `id` and `institution_id`
   const char* not_found;  // error code
+  const char* on_delete;  // a statement on the institution's id after a delete, or nullptr
 };
 
 Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind& kind,
@@ -1675,15 +1676,20 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
     if (!inst) return std::move(inst).error();
     ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
                    std::vector<Value>{Value(id)}));
+    if (kind.on_delete) ZJ_TRY(tx.Exec(kind.on_delete, std::vector<Value>{Value(inst->id)}));
     audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, *inst);
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
     return Ok();
   });
 }
 
-const KeptKind kCapabilityKind{"capability", "capabilities", "registry.capability-not-found"};
-const KeptKind kCreditFlagKind{"credit_flag", "credit_flags", "registry.credit-flag-not-found"};
-const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found"};
+// institutions.capability_count (0009) is kept by every write of capability rows.
+const KeptKind kCapabilityKind{
+    "capability", "capabilities", "registry.capability-not-found",
+    "UPDATE institutions SET capability_count = capability_count - 1 WHERE id = ?"};
+const KeptKind kCreditFlagKind{"credit_flag", "credit_flags", "registry.credit-flag-not-found",
+                               nullptr};
+const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found", nullptr};
 
 }  // namespace
 
