@@ -78,7 +78,6 @@ void CapabilityOn(const std::string& k, const std::string& d, std::string* sql,
   params->insert(params->end(), {Value(d), Value(d)});
 }
 
-// Conditions on capability alias `k` for a CapabilityMatch (each prefixed with " AND ").
 // Standards whose name contains the text, looked up first: a planner cannot know how few a
 // substring matches (PostgreSQL assumed a third of the catalogue and scanned every capability
 // row: 2-3 s at province scale), but it plans an explicit list of numbers by their statistics.
@@ -110,6 +109,7 @@ Result<void> MatchStandardName(store::Connection& conn, const std::string& k,
   return {};
 }
 
+// Conditions on capability alias `k` for a CapabilityMatch (each prefixed with " AND ").
 Result<void> MatchCapability(store::Connection& conn, const std::string& k,
                              const CapabilityMatch& m, std::string* sql,
                              std::vector<Value>* params) {
