@@ -411,6 +411,20 @@ describe('registry pages against the real server', { timeout: 240000 }, () => {
         assert.match(r[placeCol], /济南/)
       }
 
+      // The same capability rows on the page, in their own tab, with the server's total.
+      await page.locator('.el-tabs__item', { hasText: '能力条目' }).click()
+      const capTable = page.locator('[data-test=cap-table]')
+      await capTable.locator('tbody tr').first().waitFor()
+      assert.equal(await capTable.locator('tbody tr').count(), Math.min(20, capabilities.body.total))
+      for (const text of await capTable.locator('tbody tr').allInnerTexts()) {
+        assert.ok(text.includes(item), text)
+      }
+      await assert.doesNotReject(
+        page.locator('[data-test=cap-total]', { hasText: `共 ${capabilities.body.total} 条` }).waitFor(),
+      )
+      await shot(page, 'registry-11-capability-rows')
+      await page.locator('.el-tabs__item', { hasText: '机构' }).first().click()
+
       // A refused export shows the server's problem: the real server is asked for a format it
       // does not know (the request is redirected to format=ods), and its answer reaches the page.
       await page.route('**/api/v1/registry/export/institutions?*', (route) => {
