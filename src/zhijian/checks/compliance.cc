@@ -40,9 +40,8 @@ bool Contains(std::string_view s, std::string_view p) {
   return !p.empty() && s.find(p) != std::string_view::npos;
 }
 
-// The method standard a test line cites: the first standard number of its text (the text may go
-// on with a clause or a second standard: "GB 5009.12-2017 第一法", "GB 5009.12-2017、GB 2762").
-std::optional<StandardNo> CitedStandard(std::string_view text) {
+// See compliance.h (CitedStandard).
+std::optional<StandardNo> FirstStandard(std::string_view text) {
   std::string t;
   size_t i = 0;
   while (i < text.size()) {
@@ -96,6 +95,20 @@ std::string CertFact(const SnapCertificate& c, Day d) {
 Day RegulationDay(std::string_view date) {
   if (date.size() == 4) return ToDay(std::string(date) + "-01-01");
   return ToDay(date);
+}
+
+// The institutions with the report's USCC (the first) and with its printed name.
+void FindInstitution(const ReportFacts& r, const RegistryFacts& f, std::optional<uint32_t>* by_uscc,
+                     std::vector<uint32_t>* by_name) {
+  const std::string uscc = Key(r.report.institution);
+  const std::string name_key =
+      r.institution_name.empty() ? std::string() : NormalizeInstitutionName(r.institution_name);
+  for (uint32_t i = 0; i < f.institutions.size(); ++i) {
+    if (!uscc.empty() && Key(f.institutions[i].uscc) == uscc && !*by_uscc) *by_uscc = i;
+    if (!name_key.empty() && NormalizeInstitutionName(f.institutions[i].name) == name_key) {
+      by_name->push_back(i);
+    }
+  }
 }
 
 // ---- the context of one check -----------------------------------------------------------------
@@ -196,20 +209,8 @@ void Ctx::Prepare() {
   basis_day = BasisDate(r, today);
 
   // The institution.
-  const std::string uscc = Key(in.institution);
-  const std::string name_key =
-      r.institution_name.empty() ? std::string() : NormalizeInstitutionName(r.institution_name);
-  for (uint32_t i = 0; i < f.institutions.size(); ++i) {
-    if (!uscc.empty() && Key(f.institutions[i].uscc) == uscc && !by_uscc) by_uscc = i;
-    if (!name_key.empty() && NormalizeInstitutionName(f.institutions[i].name) == name_key) {
-      by_name.push_back(i);
-    }
-  }
-  if (by_uscc) {
-    subject = by_uscc;
-  } else if (by_name.size() == 1) {
-    subject = by_name[0];
-  }
+  FindInstitution(r, f, &by_uscc, &by_name);
+  subject = SubjectOf(r, f);
 
   // Certificates.
   const std::string cited = Key(in.certificate);
@@ -247,7 +248,7 @@ void Ctx::Prepare() {
     li.item_base = BaseKey(li.item);
     li.param = Key(t.parameter);
     li.param_base = BaseKey(li.param);
-    li.standard = CitedStandard(t.standard);
+    li.standard = FirstStandard(t.standard);
     JudgeScope(li, static_cast<int>(i));
     for (const auto& c : li.categories) categories.insert(c);
   }
@@ -901,6 +902,17 @@ std::vector<ComplianceFinding> Check(const ReportFacts& report, const RegistryFa
   }
   return out;
 }
+
+std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts& as_of) {
+  std::optional<uint32_t> by_uscc;
+  std::vector<uint32_t> by_name;
+  FindInstitution(report, as_of, &by_uscc, &by_name);
+  if (by_uscc) return by_uscc;
+  if (by_name.size() == 1) return by_name[0];
+  return std::nullopt;
+}
+
+std::optional<StandardNo> CitedStandard(std::string_view text) { return FirstStandard(text); }
 
 std::vector<std::string> ComplianceRuleIdsWithCode() {
   std::vector<std::string> out;

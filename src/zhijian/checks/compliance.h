@@ -43,11 +43,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "zhijian/base/standard_no.h"
 #include "zhijian/checks/quality.h"
 #include "zhijian/checks/report_facts.h"
 #include "zhijian/checks/rules.h"
@@ -119,6 +121,13 @@ std::vector<ComplianceFinding> Check(const ReportFacts& report, const RegistryFa
 
 // The rule ids that have code, in binding order.
 std::vector<std::string> ComplianceRuleIdsWithCode();
+
+// The report's institution among the facts (see "subject" above), as an index into
+// as_of.institutions.
+std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts& as_of);
+// The method standard a test line's text cites: the first standard number in it (the text may
+// go on with a clause or a second standard: "GB 5009.12—2017 第一法"); nullopt when none parses.
+std::optional<StandardNo> CitedStandard(std::string_view text);
 
 // The basis date of a report (see the top comment).
 Day BasisDate(const ReportFacts& report, Day today);
