@@ -443,6 +443,7 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   RegisterRegistryRoutes(router, ctx);
   RegisterRegistryEditRoutes(router, ctx);
   RegisterLedgerRoutes(router, ctx);
+  RegisterCheckRoutes(router, ctx);
 }
 
 server::Authenticator MakeAuthenticator(ApiContext& ctx) {

@@ -14,6 +14,7 @@
 // Thread-safety: handlers are called concurrently; everything they touch is thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 
@@ -72,6 +73,15 @@ void RegisterRegistryEditRoutes(server::Router& router, ApiContext& ctx);
 // The ledger's routes (ledger_routes.cc): report registration, corrections, revocations, reads
 // and QR codes; the log as C2SP tlog-tiles; proofs; the public key and verification.
 void RegisterLedgerRoutes(server::Router& router, ApiContext& ctx);
+
+// The report compliance checks' routes (check_routes.cc, issue 5): POST /api/v1/checks for
+// regulators, GET /api/v1/checks/{id}. Called by RegisterRoutes.
+void RegisterCheckRoutes(server::Router& router, ApiContext& ctx);
+// The latest stored compliance check of a registered report as `viewer` may see it, for GET
+// /api/v1/reports/{code}: {"state": "pending"|"checked", "check": {...}|null}; null for the
+// public (check_routes.cc).
+Result<boost::json::value> ReportComplianceJson(ApiContext& ctx, const Principal& viewer,
+                                                const std::string& code);
 
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.

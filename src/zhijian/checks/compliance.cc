@@ -1,7 +1,10 @@
 #include "zhijian/checks/compliance.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,15 +28,21 @@ constexpr std::string_view kSignatoryRole = "授权签字人";
 // The comparison key of an item, parameter, category or name (limits.h normalisation).
 std::string Key(std::string_view s) { return NormalizeReportText(s); }
 
-// The key without one trailing parenthesised annotation: "铅(以pb计)" -> "铅".
-std::string BaseKey(const std::string& key) {
-  if (key.empty() || key.back() != ')') return key;
+// The key without one trailing parenthesised annotation ("铅(以pb计)" -> "铅"); "" when the key
+// has none (the base is the key itself).
+std::string_view BaseKey(std::string_view key) {
+  if (key.empty() || key.back() != ')') return {};
   int depth = 0;
   for (size_t i = key.size(); i-- > 0;) {
     if (key[i] == ')') ++depth;
-    if (key[i] == '(' && --depth == 0) return i == 0 ? key : key.substr(0, i);
+    if (key[i] == '(' && --depth == 0) return key.substr(0, i);
   }
-  return key;
+  return {};
+}
+
+// A key and its base (BaseKey, "" = the key).
+std::string_view BaseOf(std::string_view key, std::string_view base) {
+  return base.empty() ? key : base;
 }
 
 bool Contains(std::string_view s, std::string_view p) {
@@ -120,8 +129,11 @@ struct DateField {
 
 enum class Scope { kUnjudged, kIn, kOutItem, kOutMethod, kOutLimitation, kEdition };
 
+// Comparison keys are views: into the report's or the facts' own texts when those are already
+// normal (IsNormalReportText), else into Ctx::owned_.
 struct LineInfo {
-  std::string item, item_base, param, param_base;  // keys
+  std::string_view item, item_base, param, param_base;
+  std::array<size_t, 4> hash{};  // of item, param, BaseOf(item), BaseOf(param); 0 when empty
   std::optional<StandardNo> standard;
   Scope scope = Scope::kUnjudged;
   EvidenceList scope_evidence;
@@ -129,10 +141,19 @@ struct LineInfo {
 };
 
 struct RowInfo {
-  std::string item, item_base, param, param_base;
-  std::string standard_key;  // without the year, when the number parses
-  bool active = false;       // certificate valid and row in scope on the test date
+  std::string_view item, item_base, param, param_base;
+  std::array<size_t, 4> hash{};  // as LineInfo::hash
+  bool active = false;           // certificate valid and row in scope on the test date
 };
+
+// The hashes of a key set (LineInfo::hash).
+template <typename T>
+void HashKeys(T* info) {
+  const std::hash<std::string_view> h;
+  const std::string_view keys[4] = {info->item, info->param, BaseOf(info->item, info->item_base),
+                                    BaseOf(info->param, info->param_base)};
+  for (size_t i = 0; i < 4; ++i) info->hash[i] = keys[i].empty() ? 0 : h(keys[i]) | 1;
+}
 
 class Ctx {
  public:
@@ -145,7 +166,7 @@ class Ctx {
 
   void Begin(const RuleDef& rule) {
     rule_ = &rule;
-    basis_ = ResolveBasis(rules, rule, basis_day);
+    basis_resolved_ = false;
   }
 
   void Add(std::string field, int line, std::string value, EvidenceList report,
@@ -158,6 +179,10 @@ class Ctx {
     fnd.report = std::move(report);
     fnd.registry = std::move(registry);
     fnd.basis_date = DayText(basis_day);
+    if (!basis_resolved_) {
+      basis_ = ResolveBasis(rules, *rule_, basis_day);
+      basis_resolved_ = true;
+    }
     fnd.basis = basis_;
     out_->push_back(std::move(fnd));
   }
@@ -192,10 +217,18 @@ class Ctx {
 
  private:
   void Prepare();
-  void JudgeScope(LineInfo& line, int index);
+  void JudgeScope(LineInfo& line);
+  std::string_view KeyView(const std::string& raw) {
+    if (IsNormalReportText(raw)) return raw;
+    owned_.push_back(NormalizeReportText(raw));
+    return owned_.back();
+  }
+
+  std::deque<std::string> owned_;  // keys that differ from their texts (stable addresses)
 
   const RuleDef* rule_ = nullptr;
   std::vector<LegalBasis> basis_;
+  bool basis_resolved_ = false;
   std::vector<ComplianceFinding>* out_;
 };
 
@@ -224,17 +257,22 @@ void Ctx::Prepare() {
   }
 
   // Capability rows of the subject.
+  std::vector<uint8_t> cert_valid_on_test(f.certificates.size(), 0);
+  for (uint32_t c : subject_certs) {
+    cert_valid_on_test[c] =
+        test_day != kNoDay && CertificateValidOn(f.certificates[c], test_day) ? 1 : 0;
+  }
   rows.resize(f.capabilities.size());
   for (size_t k = 0; k < f.capabilities.size(); ++k) {
     const FactsCapability& c = f.capabilities[k];
     if (!SubjectOwns(c)) continue;
     RowInfo& ri = rows[k];
-    ri.item = Key(c.item);
+    ri.item = KeyView(c.item);
     ri.item_base = BaseKey(ri.item);
-    ri.param = Key(c.parameter);
+    ri.param = KeyView(c.parameter);
     ri.param_base = BaseKey(ri.param);
-    if (auto no = StandardNo::Parse(c.standard_no)) ri.standard_key = no->WithoutYear();
-    ri.active = test_day != kNoDay && CertificateValidOn(f.certificates[c.cert], test_day) &&
+    HashKeys(&ri);
+    ri.active = test_day != kNoDay && cert_valid_on_test[c.cert] &&
                 PeriodContains(c.valid_from, c.valid_to, test_day);
   }
 
@@ -244,12 +282,13 @@ void Ctx::Prepare() {
   for (size_t i = 0; i < in.test_lines.size(); ++i) {
     const ledger::TestLine& t = in.test_lines[i];
     LineInfo& li = lines[i];
-    li.item = Key(t.item);
+    li.item = KeyView(t.item);
     li.item_base = BaseKey(li.item);
-    li.param = Key(t.parameter);
+    li.param = KeyView(t.parameter);
     li.param_base = BaseKey(li.param);
+    HashKeys(&li);
     li.standard = FirstStandard(t.standard);
-    JudgeScope(li, static_cast<int>(i));
+    JudgeScope(li);
     for (const auto& c : li.categories) categories.insert(c);
   }
 
@@ -263,17 +302,18 @@ void Ctx::Prepare() {
   }
 }
 
+// A line names a capability row when one of the line's item/parameter keys equals one of the
+// row's, or the base (BaseOf) of one equals the base of one of the row's. Hashes first.
 bool NameMatches(const LineInfo& l, const RowInfo& r) {
-  for (const std::string* a : {&l.item, &l.param}) {
-    if (a->empty()) continue;
-    for (const std::string* b : {&r.item, &r.param}) {
-      if (!b->empty() && *a == *b) return true;
-    }
-  }
-  for (const std::string* a : {&l.item_base, &l.param_base}) {
-    if (a->empty()) continue;
-    for (const std::string* b : {&r.item_base, &r.param_base}) {
-      if (!b->empty() && *a == *b) return true;
+  const std::string_view lk[4] = {l.item, l.param, BaseOf(l.item, l.item_base),
+                                  BaseOf(l.param, l.param_base)};
+  const std::string_view rk[4] = {r.item, r.param, BaseOf(r.item, r.item_base),
+                                  BaseOf(r.param, r.param_base)};
+  for (size_t a = 0; a < 4; ++a) {
+    if (l.hash[a] == 0) continue;
+    const size_t from = a < 2 ? 0 : 2;  // keys with keys, bases with bases
+    for (size_t b = from; b < from + 2; ++b) {
+      if (l.hash[a] == r.hash[b] && lk[a] == rk[b]) return true;
     }
   }
   return false;
@@ -289,11 +329,11 @@ bool Excludes(const std::string& limitation, const LineInfo& l, const std::strin
     negative = negative || Contains(k, w);
   }
   if (!negative) return false;
-  return Contains(k, l.item_base) || Contains(k, l.param_base) || Contains(k, sample);
+  return Contains(k, BaseOf(l.item, l.item_base)) || Contains(k, BaseOf(l.param, l.param_base)) ||
+         Contains(k, sample);
 }
 
-void Ctx::JudgeScope(LineInfo& line, int index) {
-  (void)index;
+void Ctx::JudgeScope(LineInfo& line) {
   if (!subject || test_day == kNoDay || !valid_on_test) return;  // no-valid-certificate judges
   if (line.item.empty() && line.param.empty()) return;           // missing-content judges
   std::vector<size_t> named, named_inactive;
@@ -337,10 +377,15 @@ void Ctx::JudgeScope(LineInfo& line, int index) {
   std::vector<size_t> exact, edition;
   for (size_t k : named) {
     const FactsCapability& c = f.capabilities[k];
-    auto no = StandardNo::Parse(c.standard_no);
-    if ((no && no->str() == cited) || c.standard_no == cited) {
+    // Registry numbers are canonical when they parse: most rows compare as stored.
+    if (c.standard_no == cited) {
       exact.push_back(k);
-    } else if (!rows[k].standard_key.empty() && rows[k].standard_key == cited_key) {
+      continue;
+    }
+    auto no = StandardNo::Parse(c.standard_no);
+    if (no && no->str() == cited) {
+      exact.push_back(k);
+    } else if (no && no->WithoutYear() == cited_key) {
       edition.push_back(k);
     }
   }
@@ -362,6 +407,16 @@ void Ctx::JudgeScope(LineInfo& line, int index) {
   const std::vector<size_t>& shown = edition.empty() ? named : edition;
   line.scope = edition.empty() ? Scope::kOutMethod : Scope::kEdition;
   for (size_t k : shown) line.scope_evidence.emplace_back("capability", row_text(k));
+  // A row with the cited method outside its period (or its certificate's) explains why.
+  for (size_t k : named_inactive) {
+    const FactsCapability& c = f.capabilities[k];
+    auto no = StandardNo::Parse(c.standard_no);
+    if ((no && no->str() == cited) || c.standard_no == cited) {
+      line.scope_evidence.emplace_back(
+          "capability", row_text(k) + " — in scope " + Period(c.valid_from, c.valid_to) +
+                            ", certificate " + CertFact(f.certificates[c.cert], test_day));
+    }
+  }
 }
 
 const ledger::TestLine& TL(const Ctx& c, size_t i) { return c.r.report.test_lines[i]; }
@@ -975,7 +1030,7 @@ std::string CitationText(const RuleCatalogue& rules, const LegalBasis& basis, bo
       const std::string item = a.substr(paren + 1, a.size() - paren - 2);
       return s + "第" + a.substr(0, paren) + "条第" + item + "项";
     }
-    return s + " " + a;
+    return s + "第" + a + "条";
   }
   std::string s = (reg ? reg->title_en : basis.regulation) + " [" + basis.version + "]";
   if (a.empty()) return s;

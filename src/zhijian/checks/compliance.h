@@ -134,7 +134,8 @@ Day BasisDate(const ReportFacts& report, Day today);
 // `rule`'s basis as cited on `date` (see the top comment).
 std::vector<LegalBasis> ResolveBasis(const RuleCatalogue& rules, const RuleDef& rule, Day date);
 // A citation for people: 《检验检测机构监督管理办法》（国家市场监督管理总局令第39号）第11条 /
-// "Measures for ... , Art. 11" (dotted clauses: "§4.5.20"; "14(4)": 第14条第4项 / Art. 14(4)).
+// "Measures for ... [2021], Art. 11" (dotted clauses: 第4.5.20条 / "§4.5.20"; "14(4)": 第14条第4项
+// / "Art. 14(4)").
 std::string CitationText(const RuleCatalogue& rules, const LegalBasis& basis, bool chinese);
 // The version of a check: SHA-256 over the catalogue's version and the duration table's.
 std::string ComplianceVersion(const CheckOptions& options);

@@ -144,4 +144,43 @@ json::object FindingJson(const ComplianceFinding& f, const RuleCatalogue& rules)
                       {"basis", BasisJson(f, rules)}};
 }
 
+json::object StoredCheckJson(const StoredCheck& c) {
+  const RuleCatalogue& rules = RuleCatalogue::Compliance();
+  json::array findings;
+  for (const StoredFinding& f : c.findings) {
+    const RuleDef* rule = rules.Find(f.rule_id);
+    boost::system::error_code ec;
+    json::value evidence = json::parse(f.evidence, ec);
+    if (ec) evidence = json::object();
+    json::value basis = json::parse(f.basis, ec);
+    if (ec) basis = json::array();
+    findings.push_back(json::object{{"rule", f.rule_id},
+                                    {"category", f.category},
+                                    {"severity", f.severity},
+                                    {"field", f.field},
+                                    {"line", f.line},
+                                    {"value", f.value},
+                                    {"message_zh", rule ? rule->message_zh : std::string()},
+                                    {"message_en", rule ? rule->message_en : std::string()},
+                                    {"evidence", std::move(evidence)},
+                                    {"basis_date", f.basis_date},
+                                    {"basis", std::move(basis)}});
+  }
+  return json::object{
+      {"id", c.id},
+      {"report_code", c.report_code},
+      {"document_sha256", c.document_sha256},
+      {"report_no", c.report_no},
+      {"institution_id", c.institution_id ? json::value(*c.institution_id) : json::value(nullptr)},
+      {"region_code", c.region_code},
+      {"source", c.source},
+      {"origin", c.origin},
+      {"as_of", c.as_of},
+      {"rules_version", c.rules_version},
+      {"checked_at", c.checked_at},
+      {"actor", c.actor},
+      {"counts", json::object{{"findings", c.findings_count}, {"errors", c.errors}}},
+      {"findings", std::move(findings)}};
+}
+
 }  // namespace zhijian::checks

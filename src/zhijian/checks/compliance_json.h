@@ -35,6 +35,7 @@
 
 #include "zhijian/base/result.h"
 #include "zhijian/checks/compliance.h"
+#include "zhijian/checks/compliance_store.h"
 
 namespace zhijian::checks {
 
@@ -52,5 +53,11 @@ boost::json::object FindingJson(const ComplianceFinding& finding, const RuleCata
 // The two parts stored separately (report_findings.evidence, .basis).
 boost::json::object EvidenceJson(const ComplianceFinding& finding);
 boost::json::array BasisJson(const ComplianceFinding& finding, const RuleCatalogue& rules);
+
+// A stored check (compliance_store.h): {id, report_code, document_sha256, report_no,
+// institution_id, region_code, source, origin, as_of, rules_version, checked_at, actor,
+// counts: {findings, errors}, findings: [finding JSON as above, evidence and basis as stored,
+// messages from the current catalogue]}.
+boost::json::object StoredCheckJson(const StoredCheck& check);
 
 }  // namespace zhijian::checks

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -69,69 +71,243 @@ std::string Replace(std::string s, std::string_view from, std::string_view to) {
   return s;
 }
 
-// Loads the facts of one report (compliance.h's list) into `f`.
+Result<std::vector<Row>> InstitutionRows(Connection& conn, const std::string& where,
+                                         const std::vector<Value>& params) {
+  return conn.Query("SELECT id, uscc, name, region_code FROM institutions WHERE " + where +
+                        " ORDER BY id LIMIT 50",
+                    params);
+}
+
+// Appends certificates (rows: id, institution_id, number, issuer, issued_on, expires_on,
+// status) with their status history; `inst_of` maps an institution id to its index.
+Result<void> AddCertificates(Connection& conn, const std::vector<Row>& rows,
+                             const std::function<Result<uint32_t>(int64_t)>& inst_of,
+                             RegistryFacts* f, std::unordered_map<int64_t, uint32_t>* cert_index) {
+  std::vector<Value> ids;
+  for (const Row& row : rows) {
+    ZJ_ASSIGN_OR_RETURN(uint32_t inst, inst_of(row.Int(1)));
+    SnapCertificate c;
+    c.id = row.Int(0);
+    c.inst = inst;
+    c.number = row.Text(2);
+    c.issuer = row.Text(3);
+    c.issued = ToDay(row.Text(4));
+    c.expires = ToDay(row.Text(5));
+    c.status = registry::ParseCertStatus(row.Text(6)).value_or(registry::CertStatus::kValid);
+    cert_index->emplace(c.id, static_cast<uint32_t>(f->certificates.size()));
+    ids.emplace_back(c.id);
+    f->certificates.push_back(std::move(c));
+  }
+  if (ids.empty()) return Ok();
+  ZJ_ASSIGN_OR_RETURN(auto hist, conn.Query("SELECT certificate_id, status, effective_on FROM "
+                                            "certificate_status_history WHERE certificate_id IN (" +
+                                                Placeholders(ids.size()) +
+                                                ") ORDER BY certificate_id, effective_on, id",
+                                            ids));
+  for (const Row& row : hist) {
+    auto it = cert_index->find(row.Int(0));
+    if (it == cert_index->end()) continue;
+    f->certificates[it->second].history.push_back(SnapStatusChange{
+        registry::ParseCertStatus(row.Text(1)).value_or(registry::CertStatus::kValid),
+        ToDay(row.Text(2))});
+  }
+  return Ok();
+}
+
+constexpr const char* kCertificateColumns =
+    "SELECT id, institution_id, number, issuer, issued_on, expires_on, status FROM certificates ";
+
+// The facts of one institution that do not depend on the report: its certificates with history,
+// capability rows, people with signatory fields and every registration of their ID hashes
+// elsewhere. Institution 0 is the institution itself.
+Result<RegistryFacts> LoadInstitutionPart(Connection& conn, const FactsInstitution& self) {
+  RegistryFacts f;
+  std::unordered_map<int64_t, uint32_t> inst{{self.id, 0}};
+  f.institutions.push_back(self);
+  auto inst_of = [&](int64_t id) -> Result<uint32_t> {
+    if (auto it = inst.find(id); it != inst.end()) return it->second;
+    ZJ_ASSIGN_OR_RETURN(auto rows, InstitutionRows(conn, "id = ?", {Value(id)}));
+    if (rows.empty())
+      return Error::Internal("checks.dangling", "institution " + std::to_string(id));
+    const auto idx = static_cast<uint32_t>(f.institutions.size());
+    f.institutions.push_back(
+        FactsInstitution{id, rows[0].Text(1), rows[0].Text(2), rows[0].Text(3)});
+    inst.emplace(id, idx);
+    return idx;
+  };
+  std::unordered_map<int64_t, uint32_t> cert;
+  ZJ_ASSIGN_OR_RETURN(auto certs, conn.Query(std::string(kCertificateColumns) +
+                                                 "WHERE institution_id = ? ORDER BY id",
+                                             std::vector<Value>{self.id}));
+  ZJ_TRY(AddCertificates(conn, certs, inst_of, &f, &cert));
+
+  ZJ_ASSIGN_OR_RETURN(
+      auto caps,
+      conn.Query("SELECT certificate_id, category, object, item, parameter, standard_no, "
+                 "limitation, COALESCE(valid_from, approved_on), valid_to FROM capabilities "
+                 "WHERE institution_id = ? ORDER BY id",
+                 std::vector<Value>{self.id}));
+  f.capabilities.reserve(caps.size());
+  for (const Row& row : caps) {
+    auto it = cert.find(row.Int(0));
+    if (it == cert.end()) continue;
+    f.capabilities.push_back(FactsCapability{it->second, row.Text(1), row.Text(2), row.Text(3),
+                                             row.Text(4), row.Text(5), row.Text(6),
+                                             ToDay(row.Text(7)), ToDay(row.Text(8))});
+  }
+
+  ZJ_ASSIGN_OR_RETURN(auto people, conn.Query("SELECT id, institution_id, name, id_hash, title, "
+                                              "roles FROM people WHERE institution_id = ? "
+                                              "ORDER BY id",
+                                              std::vector<Value>{self.id}));
+  std::unordered_map<int64_t, size_t> person;
+  std::vector<std::string> hashes;
+  for (const Row& row : people) {
+    person.emplace(row.Int(0), f.people.size());
+    f.people.push_back(SnapPerson{row.Int(0),
+                                  0,
+                                  row.Text(2),
+                                  row.Text(3),
+                                  row.Text(4),
+                                  registry::DecodeBarList(row.Text(5)),
+                                  {}});
+    if (!row.Text(3).empty()) hashes.push_back(row.Text(3));
+  }
+  if (people.empty()) return f;
+  ZJ_ASSIGN_OR_RETURN(
+      auto fields,
+      conn.Query("SELECT person_id, field, authorized_from, authorized_to FROM signatory_fields "
+                 "WHERE person_id IN (SELECT id FROM people WHERE institution_id = ?) ORDER BY id",
+                 std::vector<Value>{self.id}));
+  for (const Row& row : fields) {
+    auto it = person.find(row.Int(0));
+    if (it == person.end()) continue;
+    f.people[it->second].signatory_fields.push_back(
+        SnapSignatoryField{row.Text(1), ToDay(row.Text(2)), ToDay(row.Text(3))});
+  }
+  constexpr size_t kChunk = 500;
+  for (size_t start = 0; start < hashes.size(); start += kChunk) {
+    const size_t n = std::min(kChunk, hashes.size() - start);
+    std::vector<Value> params;
+    for (size_t i = 0; i < n; ++i) params.emplace_back(hashes[start + i]);
+    params.emplace_back(self.id);
+    ZJ_ASSIGN_OR_RETURN(auto others,
+                        conn.Query("SELECT id, institution_id, name, id_hash, title, roles FROM "
+                                   "people WHERE id_hash IN (" +
+                                       Placeholders(n) + ") AND institution_id <> ? ORDER BY id",
+                                   params));
+    for (const Row& row : others) {
+      ZJ_ASSIGN_OR_RETURN(uint32_t i, inst_of(row.Int(1)));
+      f.people.push_back(SnapPerson{row.Int(0),
+                                    i,
+                                    row.Text(2),
+                                    row.Text(3),
+                                    row.Text(4),
+                                    registry::DecodeBarList(row.Text(5)),
+                                    {}});
+    }
+  }
+  return f;
+}
+
+// Loads the facts of reports (compliance.h's list): one set valid for every report given (a
+// superset for each, which Check allows).
 class FactsLoader {
  public:
-  FactsLoader(Connection& conn, const Principal& viewer, const ReportFacts& r)
-      : conn_(conn), viewer_(viewer), r_(r) {}
+  FactsLoader(Connection& conn, const Principal& viewer, std::span<const ReportFacts> reports,
+              FactsCache* cache)
+      : conn_(conn), viewer_(viewer), reports_(reports), cache_(cache) {}
 
   Result<RegistryFacts> Run() {
-    const std::string uscc = Upper(NormalizeReportText(r_.report.institution));
-    if (!uscc.empty()) ZJ_TRY(Institutions("uscc = ?", {Value(uscc)}));
-    const std::string name(registry::TrimText(r_.institution_name));
-    if (!name.empty()) {
-      const std::string swapped = name.find("（") != std::string::npos
-                                      ? Replace(Replace(name, "（", "("), "）", ")")
-                                      : Replace(Replace(name, "(", "（"), ")", "）");
-      auto names = Distinct({name, swapped});
-      ZJ_TRY(Institutions("name IN (" + Placeholders(names.size()) + ")", names));
+    std::set<std::string> usccs, names;
+    for (const ReportFacts& r : reports_) {
+      const std::string uscc = Upper(NormalizeReportText(r.report.institution));
+      if (!uscc.empty()) usccs.insert(uscc);
+      const std::string name(registry::TrimText(r.institution_name));
+      if (name.empty()) continue;
+      names.insert(name);
+      names.insert(name.find("（") != std::string::npos
+                       ? Replace(Replace(name, "（", "("), "）", ")")
+                       : Replace(Replace(name, "(", "（"), ")", "）"));
     }
-    const std::optional<uint32_t> subject = SubjectOf(r_, f_);
-    std::optional<int64_t> subject_id;
-    if (subject) {
-      subject_id = f_.institutions[*subject].id;
-      ZJ_TRY(RequireInScope(*subject_id));
+    for (const auto& u : usccs) ZJ_TRY(Institutions("uscc = ?", {Value(u)}));
+    if (!names.empty()) {
+      std::vector<Value> params(names.begin(), names.end());
+      ZJ_TRY(Institutions("name IN (" + Placeholders(params.size()) + ")", params));
     }
-    ZJ_TRY(Certificates(subject_id));
+    // The reports' institutions, each with its part (certificates, capabilities, people).
+    std::vector<std::optional<uint32_t>> subjects;
+    std::set<int64_t> merged;
+    for (const ReportFacts& r : reports_) {
+      const std::optional<uint32_t> subject = SubjectOf(r, f_);
+      subjects.push_back(subject);
+      if (!subject) continue;
+      const FactsInstitution self = f_.institutions[*subject];
+      if (!merged.insert(self.id).second) continue;
+      ZJ_TRY(RequireInScope(self.id, r));
+      const RegistryFacts* part = cache_ ? cache_->Find(self.id) : nullptr;
+      RegistryFacts loaded;
+      if (part == nullptr) {
+        ZJ_ASSIGN_OR_RETURN(loaded, LoadInstitutionPart(conn_, self));
+        part = cache_ ? cache_->Put(self.id, std::move(loaded)) : &loaded;
+      }
+      Merge(*part);
+    }
+    for (const ReportFacts& r : reports_) ZJ_TRY(CitedCertificate(r));
     ZJ_TRY(Standards());
-    if (!subject_id) return std::move(f_);
-    ZJ_TRY(Capabilities(*subject_id));
-    ZJ_TRY(People(*subject_id));
-    ZJ_TRY(Reports(*subject, *subject_id));
+    for (size_t i = 0; i < reports_.size(); ++i) {
+      if (subjects[i]) ZJ_TRY(Reports(reports_[i], *subjects[i]));
+    }
     return std::move(f_);
   }
 
  private:
   Result<void> Institutions(const std::string& where, const std::vector<Value>& params) {
-    ZJ_ASSIGN_OR_RETURN(auto rows,
-                        conn_.Query("SELECT id, uscc, name, region_code FROM institutions WHERE " +
-                                        where + " ORDER BY id LIMIT 50",
-                                    params));
-    for (const Row& row : rows) Add(row);
+    ZJ_ASSIGN_OR_RETURN(auto rows, InstitutionRows(conn_, where, params));
+    for (const Row& row : rows)
+      Add(FactsInstitution{row.Int(0), row.Text(1), row.Text(2), row.Text(3)});
     return Ok();
   }
 
-  uint32_t Add(const Row& row) {
-    const int64_t id = row.Int(0);
-    auto it = inst_.find(id);
+  uint32_t Add(const FactsInstitution& i) {
+    auto it = inst_.find(i.id);
     if (it != inst_.end()) return it->second;
     const auto idx = static_cast<uint32_t>(f_.institutions.size());
-    f_.institutions.push_back(FactsInstitution{id, row.Text(1), row.Text(2), row.Text(3)});
-    inst_.emplace(id, idx);
+    f_.institutions.push_back(i);
+    inst_.emplace(i.id, idx);
     return idx;
   }
 
   Result<uint32_t> InstitutionById(int64_t id) {
     if (auto it = inst_.find(id); it != inst_.end()) return it->second;
-    ZJ_ASSIGN_OR_RETURN(auto row,
-                        conn_.QueryOne("SELECT id, uscc, name, region_code FROM institutions "
-                                       "WHERE id = ?",
-                                       std::vector<Value>{id}));
-    if (!row) return Error::Internal("checks.dangling", "institution " + std::to_string(id));
-    return Add(*row);
+    ZJ_ASSIGN_OR_RETURN(auto rows, InstitutionRows(conn_, "id = ?", {Value(id)}));
+    if (rows.empty())
+      return Error::Internal("checks.dangling", "institution " + std::to_string(id));
+    return Add(FactsInstitution{rows[0].Int(0), rows[0].Text(1), rows[0].Text(2), rows[0].Text(3)});
   }
 
-  Result<void> RequireInScope(int64_t id) {
+  // Appends an institution part, mapping its institution and certificate indexes.
+  void Merge(const RegistryFacts& part) {
+    std::vector<uint32_t> inst(part.institutions.size());
+    for (size_t i = 0; i < part.institutions.size(); ++i) inst[i] = Add(part.institutions[i]);
+    const auto cert_base = static_cast<uint32_t>(f_.certificates.size());
+    for (const SnapCertificate& c : part.certificates) {
+      f_.certificates.push_back(c);
+      f_.certificates.back().inst = inst[c.inst];
+      cert_.emplace(c.id, static_cast<uint32_t>(f_.certificates.size() - 1));
+    }
+    f_.capabilities.reserve(f_.capabilities.size() + part.capabilities.size());
+    for (const FactsCapability& k : part.capabilities) {
+      f_.capabilities.push_back(k);
+      f_.capabilities.back().cert = cert_base + k.cert;
+    }
+    for (const SnapPerson& p : part.people) {
+      f_.people.push_back(p);
+      f_.people.back().inst = inst[p.inst];
+    }
+  }
+
+  Result<void> RequireInScope(int64_t id, const ReportFacts& r) {
     std::string sql = "SELECT 1 FROM institutions i WHERE i.id = ?";
     std::vector<Value> params{id};
     store::AppendScope(
@@ -142,132 +318,26 @@ class FactsLoader {
       return Error::NotFound(
           "checks.out-of-scope", "报告所署机构不在您的管辖范围内",
           "the report's institution is outside your scope",
-          r_.report.institution.empty() ? r_.institution_name : r_.report.institution);
+          r.report.institution.empty() ? r.institution_name : r.report.institution);
     }
     return Ok();
   }
 
-  Result<void> Certificates(std::optional<int64_t> subject_id) {
-    std::string where = subject_id ? "institution_id = ?" : "1=0";
-    std::vector<Value> params;
-    if (subject_id) params.emplace_back(*subject_id);
-    const std::string cited(registry::TrimText(r_.report.certificate));
-    if (!cited.empty()) {
-      auto numbers = Distinct({cited, Upper(NormalizeReportText(cited))});
-      where += " OR number IN (" + Placeholders(numbers.size()) + ")";
-      params.insert(params.end(), numbers.begin(), numbers.end());
+  // The cited certificate, when it is not one of the institution's.
+  Result<void> CitedCertificate(const ReportFacts& r) {
+    const std::string cited(registry::TrimText(r.report.certificate));
+    if (cited.empty()) return Ok();
+    const std::string key = NormalizeReportText(cited);
+    for (const SnapCertificate& c : f_.certificates) {
+      if (NormalizeReportText(c.number) == key) return Ok();
     }
-    if (params.empty()) return Ok();
+    auto numbers = Distinct({cited, Upper(key)});
     ZJ_ASSIGN_OR_RETURN(auto rows,
-                        conn_.Query("SELECT id, institution_id, number, issuer, issued_on, "
-                                    "expires_on, status FROM certificates WHERE " +
-                                        where + " ORDER BY id",
-                                    params));
-    std::vector<Value> ids;
-    for (const Row& row : rows) {
-      ZJ_ASSIGN_OR_RETURN(uint32_t inst, InstitutionById(row.Int(1)));
-      SnapCertificate c;
-      c.id = row.Int(0);
-      c.inst = inst;
-      c.number = row.Text(2);
-      c.issuer = row.Text(3);
-      c.issued = ToDay(row.Text(4));
-      c.expires = ToDay(row.Text(5));
-      c.status = registry::ParseCertStatus(row.Text(6)).value_or(registry::CertStatus::kValid);
-      cert_.emplace(c.id, static_cast<uint32_t>(f_.certificates.size()));
-      ids.emplace_back(c.id);
-      f_.certificates.push_back(std::move(c));
-    }
-    if (ids.empty()) return Ok();
-    ZJ_ASSIGN_OR_RETURN(
-        auto hist,
-        conn_.Query("SELECT certificate_id, status, effective_on FROM "
-                    "certificate_status_history WHERE certificate_id IN (" +
-                        Placeholders(ids.size()) + ") ORDER BY certificate_id, effective_on, id",
-                    ids));
-    for (const Row& row : hist) {
-      auto it = cert_.find(row.Int(0));
-      if (it == cert_.end()) continue;
-      f_.certificates[it->second].history.push_back(SnapStatusChange{
-          registry::ParseCertStatus(row.Text(1)).value_or(registry::CertStatus::kValid),
-          ToDay(row.Text(2))});
-    }
-    return Ok();
-  }
-
-  Result<void> Capabilities(int64_t subject_id) {
-    ZJ_ASSIGN_OR_RETURN(
-        auto rows,
-        conn_.Query("SELECT certificate_id, category, object, item, parameter, standard_no, "
-                    "limitation, COALESCE(valid_from, approved_on), valid_to FROM capabilities "
-                    "WHERE institution_id = ? ORDER BY id",
-                    std::vector<Value>{subject_id}));
-    f_.capabilities.reserve(rows.size());
-    for (const Row& row : rows) {
-      auto it = cert_.find(row.Int(0));
-      if (it == cert_.end()) continue;
-      f_.capabilities.push_back(FactsCapability{it->second, row.Text(1), row.Text(2), row.Text(3),
-                                                row.Text(4), row.Text(5), row.Text(6),
-                                                ToDay(row.Text(7)), ToDay(row.Text(8))});
-    }
-    return Ok();
-  }
-
-  Result<void> People(int64_t subject_id) {
-    ZJ_ASSIGN_OR_RETURN(auto rows, conn_.Query("SELECT id, institution_id, name, id_hash, title, "
-                                               "roles FROM people WHERE institution_id = ? "
-                                               "ORDER BY id",
-                                               std::vector<Value>{subject_id}));
-    std::unordered_map<int64_t, size_t> person;
-    std::vector<std::string> hashes;
-    for (const Row& row : rows) {
-      ZJ_ASSIGN_OR_RETURN(uint32_t inst, InstitutionById(row.Int(1)));
-      person.emplace(row.Int(0), f_.people.size());
-      f_.people.push_back(SnapPerson{row.Int(0),
-                                     inst,
-                                     row.Text(2),
-                                     row.Text(3),
-                                     row.Text(4),
-                                     registry::DecodeBarList(row.Text(5)),
-                                     {}});
-      if (!row.Text(3).empty()) hashes.push_back(row.Text(3));
-    }
-    if (rows.empty()) return Ok();
-    ZJ_ASSIGN_OR_RETURN(
-        auto fields, conn_.Query("SELECT person_id, field, authorized_from, authorized_to FROM "
-                                 "signatory_fields WHERE person_id IN (SELECT id FROM people WHERE "
-                                 "institution_id = ?) ORDER BY id",
-                                 std::vector<Value>{subject_id}));
-    for (const Row& row : fields) {
-      auto it = person.find(row.Int(0));
-      if (it == person.end()) continue;
-      f_.people[it->second].signatory_fields.push_back(
-          SnapSignatoryField{row.Text(1), ToDay(row.Text(2)), ToDay(row.Text(3))});
-    }
-    // The same people registered elsewhere.
-    constexpr size_t kChunk = 500;
-    for (size_t start = 0; start < hashes.size(); start += kChunk) {
-      const size_t n = std::min(kChunk, hashes.size() - start);
-      std::vector<Value> params;
-      for (size_t i = 0; i < n; ++i) params.emplace_back(hashes[start + i]);
-      params.emplace_back(subject_id);
-      ZJ_ASSIGN_OR_RETURN(auto others,
-                          conn_.Query("SELECT id, institution_id, name, id_hash, title, roles "
-                                      "FROM people WHERE id_hash IN (" +
-                                          Placeholders(n) + ") AND institution_id <> ? ORDER BY id",
-                                      params));
-      for (const Row& row : others) {
-        ZJ_ASSIGN_OR_RETURN(uint32_t inst, InstitutionById(row.Int(1)));
-        f_.people.push_back(SnapPerson{row.Int(0),
-                                       inst,
-                                       row.Text(2),
-                                       row.Text(3),
-                                       row.Text(4),
-                                       registry::DecodeBarList(row.Text(5)),
-                                       {}});
-      }
-    }
-    return Ok();
+                        conn_.Query(std::string(kCertificateColumns) + "WHERE number IN (" +
+                                        Placeholders(numbers.size()) + ") ORDER BY id",
+                                    numbers));
+    return AddCertificates(
+        conn_, rows, [this](int64_t id) { return InstitutionById(id); }, &f_, &cert_);
   }
 
   Result<void> LoadStandards(const std::vector<std::string>& numbers,
@@ -299,8 +369,10 @@ class FactsLoader {
 
   Result<void> Standards() {
     std::set<std::string> cited_set;
-    for (const auto& t : r_.report.test_lines) {
-      if (auto no = CitedStandard(t.standard); no && no->year()) cited_set.insert(no->str());
+    for (const ReportFacts& r : reports_) {
+      for (const auto& t : r.report.test_lines) {
+        if (auto no = CitedStandard(t.standard); no && no->year()) cited_set.insert(no->str());
+      }
     }
     if (cited_set.empty()) return Ok();
     const std::vector<std::string> cited(cited_set.begin(), cited_set.end());
@@ -322,10 +394,13 @@ class FactsLoader {
     return LoadStandards(replacements, &loaded);
   }
 
-  Result<void> Reports(uint32_t subject, int64_t subject_id) {
-    const std::string no(registry::TrimText(r_.report.report_no));
+  // The subject's registered reports with the report's number (each number once).
+  Result<void> Reports(const ReportFacts& r, uint32_t subject) {
+    const std::string no(registry::TrimText(r.report.report_no));
     if (no.empty()) return Ok();
+    const int64_t subject_id = f_.institutions[subject].id;
     const std::string folded = NormalizeReportText(no);
+    if (!numbers_done_.insert(std::to_string(subject_id) + "\x1f" + folded).second) return Ok();
     auto numbers = Distinct({no, folded, Upper(folded), Lower(folded)});
     std::vector<Value> params{subject_id};
     params.insert(params.end(), numbers.begin(), numbers.end());
@@ -343,8 +418,10 @@ class FactsLoader {
 
   Connection& conn_;
   const Principal& viewer_;
-  const ReportFacts& r_;
+  std::span<const ReportFacts> reports_;
+  FactsCache* cache_;
   RegistryFacts f_;
+  std::set<std::string> numbers_done_;
   std::unordered_map<int64_t, uint32_t> inst_;
   std::unordered_map<int64_t, uint32_t> cert_;
 };
@@ -408,8 +485,9 @@ Result<int64_t> InsertCheck(Connection& tx, const CheckOutcome& o, int64_t repor
 }
 
 Result<CheckOutcome> CheckOne(Connection& conn, const Principal& viewer, const CheckInput& in,
-                              const std::string& today, const std::string& version) {
-  ZJ_ASSIGN_OR_RETURN(RegistryFacts facts, LoadRegistryFacts(conn, viewer, in.report));
+                              const std::string& today, const std::string& version,
+                              FactsCache* cache) {
+  ZJ_ASSIGN_OR_RETURN(RegistryFacts facts, LoadRegistryFacts(conn, viewer, in.report, cache));
   CheckOutcome o;
   o.report = in.report;
   o.as_of = today;
@@ -452,9 +530,27 @@ const char* CheckOriginName(CheckOrigin o) {
   return o == CheckOrigin::kArrival ? "arrival" : "request";
 }
 
+FactsCache::FactsCache(size_t max_institutions) : max_(max_institutions) {}
+
+const RegistryFacts* FactsCache::Find(int64_t institution_id) const {
+  auto it = parts_.find(institution_id);
+  return it == parts_.end() ? nullptr : &it->second;
+}
+
+const RegistryFacts* FactsCache::Put(int64_t institution_id, RegistryFacts part) {
+  if (parts_.size() >= max_) parts_.clear();
+  return &(parts_[institution_id] = std::move(part));
+}
+
 Result<RegistryFacts> LoadRegistryFacts(Connection& conn, const Principal& viewer,
-                                        const ReportFacts& report) {
-  FactsLoader loader(conn, viewer, report);
+                                        const ReportFacts& report, FactsCache* cache) {
+  FactsLoader loader(conn, viewer, std::span<const ReportFacts>(&report, 1), cache);
+  return loader.Run();
+}
+
+Result<RegistryFacts> LoadRegistryFacts(Connection& conn, const Principal& viewer,
+                                        std::span<const ReportFacts> reports, FactsCache* cache) {
+  FactsLoader loader(conn, viewer, reports, cache);
   return loader.Run();
 }
 
@@ -475,8 +571,9 @@ Result<std::vector<Result<CheckOutcome>>> RunChecks(store::Database& db, const C
   out.reserve(inputs.size());
   {
     ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    FactsCache cache;
     for (const CheckInput& in : inputs) {
-      Result<CheckOutcome> o = CheckOne(conn.get(), actor, in, today, version);
+      Result<CheckOutcome> o = CheckOne(conn.get(), actor, in, today, version, &cache);
       if (!o && o.error().code() != "checks.out-of-scope") return o.error();
       out.push_back(std::move(o));
     }
@@ -549,9 +646,29 @@ Result<ArrivalBatch> CheckArrivals(store::Database& db, const Clock& clock, int 
     batch.more = static_cast<int>(rows.size()) == limit;
     for (const Row& row : rows) {
       ZJ_ASSIGN_OR_RETURN(CheckInput in, InputFromRow(row));
-      ZJ_ASSIGN_OR_RETURN(CheckOutcome o, CheckOne(conn.get(), System(), in, today, version));
       inputs.push_back(std::move(in));
-      outcomes.push_back(std::move(o));
+    }
+    // The reports of one institution share one set of facts (no copy per report).
+    std::map<std::string, std::vector<size_t>> groups;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      groups[inputs[i].report.report.institution].push_back(i);
+    }
+    outcomes.resize(inputs.size());
+    CheckOptions options;
+    options.today = ToDay(today);
+    for (const auto& [uscc, members] : groups) {
+      std::vector<ReportFacts> reports;
+      for (size_t i : members) reports.push_back(inputs[i].report);
+      ZJ_ASSIGN_OR_RETURN(RegistryFacts facts,
+                          LoadRegistryFacts(conn.get(), System(), reports, nullptr));
+      for (size_t i : members) {
+        CheckOutcome& o = outcomes[i];
+        o.report = inputs[i].report;
+        o.as_of = today;
+        o.rules_version = version;
+        o.findings = Check(o.report, facts, options);
+        if (auto sub = SubjectOf(o.report, facts)) o.institution = facts.institutions[*sub];
+      }
     }
   }
   if (inputs.empty()) {
@@ -620,6 +737,7 @@ void ArrivalChecker::Notify() {
   {
     std::lock_guard lock(mu_);
     wake_ = true;
+    last_notify_ = std::chrono::steady_clock::now();
   }
   cv_.notify_one();
 }
@@ -629,9 +747,20 @@ void ArrivalChecker::Loop() {
     // Linux: the nice value of this thread only (threads are tasks with their own priority).
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), options_.nice);
   }
+  using Steady = std::chrono::steady_clock;
   while (true) {
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
+      if (stop_) return;
+      // Registrations streaming in (the last Notify less than `settle` ago): wait for a pause,
+      // but defer pending work no longer than max_defer.
+      const auto since = Steady::now();
+      while (!stop_) {
+        const auto now = Steady::now();
+        const auto quiet = now - last_notify_;
+        if (quiet >= options_.settle || now - since >= options_.max_defer) break;
+        cv_.wait_for(lock, options_.settle - quiet, [this] { return stop_; });
+      }
       if (stop_) return;
       wake_ = false;
     }

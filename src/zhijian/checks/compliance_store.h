@@ -9,7 +9,8 @@
 //     certificate, the institution's certificates with status history, capability rows, people
 //     with signatory fields and their registrations elsewhere (by ID hash), the cited standards
 //     and their replacements, and its registered reports with the same number (as given,
-//     width-folded, upper and lower case). About ten indexed queries; nothing is cached.
+//     width-folded, upper and lower case). About ten indexed queries; with a FactsCache the
+//     institution's part is read once per batch (RunChecks: per call; CheckArrivals: per batch).
 //   - `RunChecks` loads the facts, runs the rules (compliance.h) with today = the clock's date
 //     in China, and stores every check with its findings in ONE transaction with one audit
 //     event ("report.check", target_type "report_check", target_id = the first check id,
@@ -18,8 +19,9 @@
 //     (report_check_cursor) in id order, stores them and advances the cursor in one
 //     transaction (audit "report.check-arrivals" by the system principal, region ""). The
 //     `ArrivalChecker` runs it on a background thread: woken by `Notify` (the ledger's
-//     on_append) and every `poll`, at a lowered CPU priority (nice), so that registration —
-//     which only notifies — is never slowed by the checks (docs/compliance-checks.md has the
+//     on_append) and every `poll`, at a lowered CPU priority (nice); while registrations stream
+//     in it waits for them to pause (`settle`, at most `max_defer`), so that registration —
+//     which only notifies — is not slowed by the checks (docs/compliance-checks.md has the
 //     measurement). Reports registered while no checker runs (CLI bulk registration) are
 //     checked when one runs next, or by `zhijian check --pending`.
 //
@@ -50,6 +52,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "zhijian/base/clock.h"
@@ -60,8 +63,29 @@
 
 namespace zhijian::checks {
 
+// The facts of one institution that do not depend on the report (certificates with history,
+// capability rows, people and their registrations elsewhere), shared by the checks of one batch
+// so that an institution's reports load them once. Keep one for a batch only (the registry
+// changes); it forgets everything when it holds `max_institutions`. Not thread-safe.
+class FactsCache {
+ public:
+  explicit FactsCache(size_t max_institutions = 256);
+  const RegistryFacts* Find(int64_t institution_id) const;
+  const RegistryFacts* Put(int64_t institution_id, RegistryFacts part);
+
+ private:
+  std::unordered_map<int64_t, RegistryFacts> parts_;
+  size_t max_;
+};
+
 Result<RegistryFacts> LoadRegistryFacts(store::Connection& conn, const Principal& viewer,
-                                        const ReportFacts& report);
+                                        const ReportFacts& report, FactsCache* cache = nullptr);
+// One set of facts valid for every report of `reports` (the union: Check ignores what a report
+// does not need). The arrival checks load the reports of one institution this way. Fails as a
+// whole when one report's institution is outside the viewer's scope.
+Result<RegistryFacts> LoadRegistryFacts(store::Connection& conn, const Principal& viewer,
+                                        std::span<const ReportFacts> reports,
+                                        FactsCache* cache = nullptr);
 
 enum class CheckOrigin { kArrival, kRequest };
 const char* CheckOriginName(CheckOrigin o);  // "arrival", "request"
@@ -112,8 +136,12 @@ Result<int64_t> PendingArrivals(store::Connection& conn);
 class ArrivalChecker {
  public:
   struct Options {
-    int batch = 200;                             // reports per transaction
-    std::chrono::milliseconds poll{1000};        // look for new reports at least this often
+    int batch = 200;                       // reports per transaction
+    std::chrono::milliseconds poll{1000};  // look for new reports at least this often
+    // A batch runs only after `settle` without a Notify (registrations paused), or when pending
+    // reports have waited `max_defer` (under a steady stream: one batch per max_defer).
+    std::chrono::milliseconds settle{200};
+    std::chrono::milliseconds max_defer{5000};
     int nice = 10;                               // the worker thread's nice value (0 = unchanged)
     std::function<void(const Error&)> on_error;  // store errors (the worker retries next poll)
   };
@@ -139,6 +167,7 @@ class ArrivalChecker {
   std::condition_variable cv_;
   bool stop_ = false;
   bool wake_ = false;
+  std::chrono::steady_clock::time_point last_notify_{};
   std::atomic<int64_t> checked_{0};
   std::thread thread_;
 };

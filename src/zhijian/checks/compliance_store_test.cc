@@ -136,20 +136,27 @@ TEST_P(ComplianceStoreTest, GoldenFilesGiveTheSameFindingsThroughTheStore) {
     auto parsed = ParseGolden(ReadFile(file), file.filename().string());
     ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
     int seeded = -1;
+    std::unique_ptr<FactsCache> cache;
     for (const GoldenCase& c : *parsed) {
       if (c.registry_index != seeded) {
         Seed(c.registry);
         if (HasFatalFailure()) return;
         seeded = c.registry_index;
+        cache = std::make_unique<FactsCache>();  // one batch per registry
       }
       auto conn = db_->Acquire();
       ASSERT_TRUE(conn.ok());
-      auto facts = LoadRegistryFacts(conn->get(), Principal::Cli(), c.report);
-      ASSERT_TRUE(facts.ok()) << c.file << ":" << c.line << " " << facts.error().ToString();
       CheckOptions o;
       o.today = ToDay(c.today);
-      const std::string diff = CompareFindings(c, Check(c.report, *facts, o));
-      EXPECT_TRUE(diff.empty()) << c.file << ":" << c.line << " (" << c.label << ")\n" << diff;
+      // Without and with the batch cache of institution facts.
+      for (FactsCache* use : {static_cast<FactsCache*>(nullptr), cache.get()}) {
+        auto facts = LoadRegistryFacts(conn->get(), Principal::Cli(), c.report, use);
+        ASSERT_TRUE(facts.ok()) << c.file << ":" << c.line << " " << facts.error().ToString();
+        const std::string diff = CompareFindings(c, Check(c.report, *facts, o));
+        EXPECT_TRUE(diff.empty()) << c.file << ":" << c.line << " (" << c.label << ")"
+                                  << (use ? " cached" : "") << "\n"
+                                  << diff;
+      }
       ++cases;
     }
   }
@@ -357,6 +364,7 @@ TEST_P(ComplianceStoreTest, RegisteredReportsAreCheckedOnArrival) {
   // The background checker picks up a new registration when notified.
   ArrivalChecker::Options options;
   options.poll = std::chrono::milliseconds(60000);  // only the notification wakes it
+  options.settle = std::chrono::milliseconds(10);
   ArrivalChecker checker(*db_, clock_, options);
   checker.Start();
   ledger::ReportInput late = inputs[1];

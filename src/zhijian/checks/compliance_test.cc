@@ -92,6 +92,8 @@ TEST(ComplianceTest, CitationsForPeople) {
             "Institutions [2021], Art. 11");
   EXPECT_NE(CitationText(cat, LegalBasis{"RB-T-214", "2017", "4.5.20"}, false).find("§4.5.20"),
             std::string::npos);
+  EXPECT_EQ(CitationText(cat, LegalBasis{"CNAS-CL01", "2018", "7.8.2.1"}, true),
+            "《检测和校准实验室能力认可准则》（CNAS-CL01:2018）第7.8.2.1条");
 }
 
 TEST(ComplianceTest, BasisDateFallsBackThroughTheReportDates) {

@@ -132,9 +132,34 @@ std::optional<std::pair<LimitKind, size_t>> LeadingOp(std::string_view s) {
 bool Le(double a, double b) { return a <= b + std::abs(b) * 1e-9 + 1e-300; }
 bool Lt(double a, double b) { return a < b - std::abs(b) * 1e-9; }
 
+// Whether `text` is already in normal form and valid UTF-8 for certain: lower-case ASCII
+// without spaces or "<=", ">=", and CJK characters of lead bytes E4-E9 (U+4000-U+9FFF, never
+// overlong or surrogates). Most item names and numbers are; they skip the decoding below.
+bool AlreadyNormal(std::string_view t) {
+  for (size_t i = 0; i < t.size();) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    if (c < 0x80) {
+      if ((c >= 'A' && c <= 'Z') || c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;
+      if ((c == '<' || c == '>') && i + 1 < t.size() && t[i + 1] == '=') return false;
+      ++i;
+      continue;
+    }
+    if (c < 0xE4 || c > 0xE9 || i + 2 >= t.size() ||
+        (static_cast<unsigned char>(t[i + 1]) & 0xC0) != 0x80 ||
+        (static_cast<unsigned char>(t[i + 2]) & 0xC0) != 0x80) {
+      return false;
+    }
+    i += 3;
+  }
+  return true;
+}
+
 }  // namespace
 
+bool IsNormalReportText(std::string_view text) { return AlreadyNormal(text); }
+
 std::string NormalizeReportText(std::string_view text) {
+  if (AlreadyNormal(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
   size_t i = 0;

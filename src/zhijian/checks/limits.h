@@ -77,5 +77,8 @@ std::optional<bool> Satisfies(const Limit& limit, const Measured& result);
 // ASCII whitespace and U+3000 removed, ≦ ≧ <= >= → ≤ ≥, U+2212 → '-', superscript digits and
 // signs → '^' + ASCII ("10⁻³" → "10^-3").
 std::string NormalizeReportText(std::string_view text);
+// Whether NormalizeReportText(text) == text, decided without allocating; conservative (false may
+// mean "perhaps not"): lower-case ASCII without whitespace, "<=" or ">=", and CJK characters.
+bool IsNormalReportText(std::string_view text);
 
 }  // namespace zhijian::checks

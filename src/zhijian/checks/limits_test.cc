@@ -129,6 +129,13 @@ TEST(LimitsTest, NormalisesWidthSpacesAndSuperscripts) {
   EXPECT_EQ(NormalizeReportText("10⁻³"), "10^-3");
   EXPECT_EQ(NormalizeReportText("≧1"), "≥1");
   EXPECT_EQ(NormalizeReportText(">= 1"), "≥1");
+  // Text already in normal form comes back as it is; anything else goes through the decoder.
+  EXPECT_EQ(NormalizeReportText("菌落总数"), "菌落总数");
+  EXPECT_EQ(NormalizeReportText("gb5009.12-2017"), "gb5009.12-2017");
+  EXPECT_EQ(NormalizeReportText("黄曲霉毒素B1"), "黄曲霉毒素b1");
+  EXPECT_EQ(NormalizeReportText("铅 "), "铅");
+  EXPECT_EQ(NormalizeReportText("铅\xE4\xB8"), "铅");  // a truncated character is dropped
+  EXPECT_EQ(NormalizeReportText("pH值≤8.5"), "ph值≤8.5");
 }
 
 }  // namespace
