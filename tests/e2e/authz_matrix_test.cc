@@ -380,15 +380,15 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   };
   for (const std::string place : {"jinan", "qingdao", "beijing"}) {
     table["checks.run"].push_back({"POST", "/api/v1/checks", check_body(place), checks_at(place)});
-    table["checks.run"].push_back({"POST", "/api/v1/checks",
-                                   json::object{{"code", vars_.at("{report_get_" + place + "}")},
-                                                {"store", false}},
-                                   checks_at(place)});
+    table["checks.run"].push_back(
+        {"POST", "/api/v1/checks",
+         json::object{{"code", vars_.at("{report_get_" + place + "}")}, {"store", false}},
+         checks_at(place)});
     auto in = checks::ReportFactsFromJson(check_body(place).at("report"));
     ASSERT_TRUE(in.ok()) << in.error().ToString();
     std::vector<checks::CheckInput> inputs{checks::CheckInput{*in, 0}};
-    auto stored = checks::RunChecks(platform_->db(), SystemClock::Instance(), Principal::Cli(),
-                                    "", inputs);
+    auto stored =
+        checks::RunChecks(platform_->db(), SystemClock::Instance(), Principal::Cli(), "", inputs);
     ASSERT_TRUE(stored.ok() && (*stored)[0].ok());
     vars_["{check_" + place + "}"] = std::to_string((*stored)[0]->check_id);
     table["checks.get"].push_back(
