@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Batched report registration over HTTP (issue 4): POST /api/v1/reports/batch with an
 # administrator's API key, 1,000 reports per request, PARALLEL requests at a time, into a fresh
-# SQLite database (or --db URL), server on loopback. Prints reports per second.
+# SQLite database (or --db URL), server on loopback. Prints reports per second, and how many of
+# them the arrival checks (issue 5, on by default) had checked when the last batch returned.
 # Usage: bench/ledger_http_register.sh [ZHIJIAN_BINARY] [REPORTS] [PARALLEL] [DB_URL]
+# ZJ_SERVE_ARGS adds options to `serve`, e.g. ZJ_SERVE_ARGS=--no-arrival-checks.
 set -euo pipefail
 BIN=${1:-build/zhijian}
 TOTAL=${2:-200000}
@@ -45,7 +47,7 @@ for b in range((total + 999) // 1000):
         json.dump(items, f, ensure_ascii=False)
 EOF
 "$BIN" --db "$DB" serve --id-key "$DIR/id.key" --public-rate 0 --body-limit 4194304 --port 0 \
-  --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
+  --port-file "$DIR/port" ${ZJ_SERVE_ARGS:-} 2>"$DIR/server.log" >/dev/null &
 PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 PORT=$(cat "$DIR/port")
@@ -56,6 +58,7 @@ ls "$DIR"/batch-*.json | xargs -P "$PAR" -I{} curl -sf -o /dev/null -X POST \
   -H "X-Api-Key: $KEY" -H "Content-Type: application/json" --data-binary @{} \
   "http://127.0.0.1:$PORT/api/v1/reports/batch"
 END=$(date +%s.%N)
+CHECKED=$(sqlite3 "${DB#sqlite:}" "SELECT COUNT(*) FROM report_checks" 2>/dev/null || echo "?")
 COUNT=$("$BIN" --db "$DB" log audit >/dev/null 2>&1 && sqlite3 "${DB#sqlite:}" "SELECT COUNT(*) FROM reports" 2>/dev/null || echo "?")
 python3 -c "import sys; t=float(sys.argv[2])-float(sys.argv[1]); n=int(sys.argv[3]); print('%d reports in %.2f s: %.0f reports/s' % (n, t, n/t))" "$START" "$END" "$TOTAL"
-echo "stored reports: $COUNT"
+echo "stored reports: $COUNT; checked on arrival by the end of registration: $CHECKED"

@@ -13,6 +13,8 @@
 
 #include "tests/e2e/platform.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/checks/compliance_json.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/checks/quality_store.h"
 #include "zhijian/ledger/registration.h"
 #include "zhijian/registry/identity.h"
@@ -437,6 +439,37 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
     table["reports.revoke"].push_back(
         {"POST", "/api/v1/reports/{report_revoke_" + place + "}/revocations",
          json::object{{"reason", "withdrawn"}}, report_writes_at(place)});
+  }
+  // Report compliance checks (check_routes.cc, issue 5). Running checks: administrators and
+  // regulators; a single report or code answers with its own status, so a report outside the
+  // regulator's scope is 404. Stored checks: every signed-in role, scoped like the reports
+  // (one stored check per place, made by the CLI principal).
+  const auto check_body = [&](const std::string& place) {
+    json::object r = report_body(place, "CHECK-" + place);
+    r["signatories"] = json::array{json::value("矩阵签字人")};
+    return json::object{{"report", r}, {"store", false}};
+  };
+  const auto checks_at = [](const std::string& place) {
+    auto m = With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200}, {"regulator-jn", 200}});
+    if (place == "qingdao") m["regulator-jn"] = 404;
+    if (place == "beijing") m["regulator-sd"] = m["regulator-jn"] = 404;
+    return m;
+  };
+  for (const std::string place : {"jinan", "qingdao", "beijing"}) {
+    table["checks.run"].push_back({"POST", "/api/v1/checks", check_body(place), checks_at(place)});
+    table["checks.run"].push_back(
+        {"POST", "/api/v1/checks",
+         json::object{{"code", vars_.at("{report_get_" + place + "}")}, {"store", false}},
+         checks_at(place)});
+    auto in = checks::ReportFactsFromJson(check_body(place).at("report"));
+    ASSERT_TRUE(in.ok()) << in.error().ToString();
+    std::vector<checks::CheckInput> inputs{checks::CheckInput{*in, 0}};
+    auto stored =
+        checks::RunChecks(platform_->db(), SystemClock::Instance(), Principal::Cli(), "", inputs);
+    ASSERT_TRUE(stored.ok() && (*stored)[0].ok());
+    vars_["{check_" + place + "}"] = std::to_string((*stored)[0]->check_id);
+    table["checks.get"].push_back(
+        {"GET", "/api/v1/checks/{check_" + place + "}", nullptr, report_reads_at(place)});
   }
   table["public.verify"] = {
       {"GET", "/api/v1/public/verify/{report_get_beijing}", nullptr, All(200)}};

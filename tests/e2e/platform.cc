@@ -57,6 +57,10 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
     lo.publisher.every_entries = 100;
     lo.publisher.every = std::chrono::milliseconds(100);
     lo.publisher.poll = std::chrono::milliseconds(20);
+    Platform* self = p.get();
+    lo.ledger.on_append = [self](uint64_t) {
+      if (checks::ArrivalChecker* a = self->notify_.load()) a->Notify();
+    };
     ZJ_ASSIGN_OR_RETURN(p->ledger_,
                         ledger::LedgerService::Open(*p->db_, SystemClock::Instance(), lo));
     p->ctx_->ledger = p->ledger_.get();
@@ -73,11 +77,25 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
   return p;
 }
 
+checks::ArrivalChecker& Platform::StartArrivalChecks() {
+  if (!arrivals_) {
+    checks::ArrivalChecker::Options o;
+    o.poll = std::chrono::milliseconds(200);
+    o.nice = 0;
+    arrivals_ = std::make_unique<checks::ArrivalChecker>(*db_, SystemClock::Instance(), o);
+    arrivals_->Start();
+    notify_ = arrivals_.get();
+  }
+  return *arrivals_;
+}
+
 Platform::~Platform() {
   if (server_) {
     server_->Stop();
     server_->Wait();
   }
+  notify_ = nullptr;
+  arrivals_.reset();
   server_.reset();
   quality_.reset();
   ctx_.reset();

@@ -3,6 +3,7 @@
 // the real HTTP server with every API route on a free port.
 #pragma once
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <map>
 #include <memory>
@@ -12,6 +13,7 @@
 #include "zhijian/accounts/accounts.h"
 #include "zhijian/api/api.h"
 #include "zhijian/base/result.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/checks/quality_runner.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/server/http_server.h"
@@ -35,6 +37,9 @@ class Platform {
   ledger::LedgerService& ledger() { return *ledger_; }
   // The data-quality runner behind POST /api/v1/quality/runs (started; no schedule).
   checks::QualityRunner& quality() { return *quality_; }
+  // Starts the arrival checks of registered reports (checks/compliance_store.h), woken by every
+  // registration like `zhijian serve` does; off unless a test starts them.
+  checks::ArrivalChecker& StartArrivalChecks();
 
   // Signs in through the API; returns the "Cookie" header value ("zj_session=...").
   std::string Login(const std::string& username);
@@ -55,6 +60,8 @@ class Platform {
   std::unique_ptr<api::ApiContext> ctx_;
   std::unique_ptr<ledger::LedgerService> ledger_;
   std::unique_ptr<checks::QualityRunner> quality_;
+  std::unique_ptr<checks::ArrivalChecker> arrivals_;
+  std::atomic<checks::ArrivalChecker*> notify_{nullptr};
   server::Router router_;
   std::unique_ptr<server::HttpServer> server_;
   std::map<std::string, std::string> passwords_;

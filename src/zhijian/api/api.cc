@@ -444,6 +444,7 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   RegisterRegistryEditRoutes(router, ctx);
   RegisterLedgerRoutes(router, ctx);
   RegisterQualityRoutes(router, ctx);
+  RegisterCheckRoutes(router, ctx);
 }
 
 server::Authenticator MakeAuthenticator(ApiContext& ctx) {

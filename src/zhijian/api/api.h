@@ -14,6 +14,7 @@
 // Thread-safety: handlers are called concurrently; everything they touch is thread-safe.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 
@@ -82,6 +83,14 @@ void RegisterLedgerRoutes(server::Router& router, ApiContext& ctx);
 // The data-quality routes (quality_routes.cc, 智查): runs and their rates, trends, defect lists,
 // marking a defect fixed, starting a run, exports and the printable report.
 void RegisterQualityRoutes(server::Router& router, ApiContext& ctx);
+// The report compliance checks' routes (check_routes.cc, issue 5): POST /api/v1/checks for
+// regulators, GET /api/v1/checks/{id}. Called by RegisterRoutes.
+void RegisterCheckRoutes(server::Router& router, ApiContext& ctx);
+// The latest stored compliance check of a registered report as `viewer` may see it, for GET
+// /api/v1/reports/{code}: {"state": "pending"|"checked", "check": {...}|null}; null for the
+// public (check_routes.cc).
+Result<boost::json::value> ReportComplianceJson(ApiContext& ctx, const Principal& viewer,
+                                                const std::string& code);
 
 // Resolves the caller from an API key (Authorization: Bearer / X-Api-Key) or the session
 // cookie; anonymous callers become the public Principal and are rate-limited per address.

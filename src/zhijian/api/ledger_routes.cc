@@ -240,7 +240,10 @@ Result<Response> GetReport(ApiContext& ctx, Request& req) {
   ZJ_ASSIGN_OR_RETURN(LedgerService * l, Ledger(ctx));
   ZJ_ASSIGN_OR_RETURN(ledger::ReportRecord r,
                       l->reports().Get(req.principal, req.path_params["code"]));
-  return server::JsonResponse(RecordJson(r, *l));
+  json::object o = RecordJson(r, *l);
+  // The compliance checks of the report (issue 5), for the signed-in callers of this route.
+  ZJ_ASSIGN_OR_RETURN(o["compliance"], ReportComplianceJson(ctx, req.principal, r.code));
+  return server::JsonResponse(o);
 }
 
 Result<Response> ListReports(ApiContext& ctx, Request& req) {

@@ -65,17 +65,19 @@ CertStatus CertificateStatusOn(const SnapCertificate& c, Day d) {
   return s.value_or(c.status);
 }
 
-bool CertificateValidOn(const SnapCertificate& c, Day d) {
-  if (CertificateStatusOn(c, d) != CertStatus::kValid) return false;
-  if (c.issued != kNoDay && d < c.issued) return false;
-  if (c.expires != kNoDay && d > c.expires) return false;
+bool PeriodContains(Day from, Day to, Day d) {
+  if (from != kNoDay && d < from) return false;
+  if (to != kNoDay && d > to) return false;
   return true;
 }
 
+bool CertificateValidOn(const SnapCertificate& c, Day d) {
+  if (CertificateStatusOn(c, d) != CertStatus::kValid) return false;
+  return PeriodContains(c.issued, c.expires, d);
+}
+
 bool CapabilityInScopeOn(const SnapCapability& c, Day d) {
-  if (c.valid_from != kNoDay && d < c.valid_from) return false;
-  if (c.valid_to != kNoDay && d > c.valid_to) return false;
-  return true;
+  return PeriodContains(c.valid_from, c.valid_to, d);
 }
 
 const char* StandardStateName(StandardState s) {
@@ -106,23 +108,34 @@ bool InForceOn(const SnapStandard& s, Day d) {
 
 }  // namespace
 
-StandardState StandardStateOn(const Snapshot& snap, int32_t standard_index, Day d) {
-  if (standard_index < 0 || static_cast<size_t>(standard_index) >= snap.standards.size()) {
-    return StandardState::kUnknown;
-  }
-  const SnapStandard& s = snap.standards[standard_index];
+StandardState StandardStateOf(const SnapStandard& s,
+                              const std::function<const SnapStandard*(std::string_view)>& find,
+                              Day d) {
   if ((s.abolished != kNoDay && s.abolished <= d) ||
       (s.status == StandardStatus::kAbolished && s.abolished == kNoDay)) {
     return StandardState::kAbolished;
   }
   for (const auto& r : s.replaced_by) {
-    const int32_t ri = snap.StandardIndex(r);
-    if (ri >= 0 && InForceOn(snap.standards[ri], d)) return StandardState::kReplaced;
+    const SnapStandard* replacement = find(r);
+    if (replacement != nullptr && InForceOn(*replacement, d)) return StandardState::kReplaced;
   }
   if (s.effective != kNoDay ? s.effective > d : s.status == StandardStatus::kUpcoming) {
     return StandardState::kUpcoming;
   }
   return StandardState::kInForce;
+}
+
+StandardState StandardStateOn(const Snapshot& snap, int32_t standard_index, Day d) {
+  if (standard_index < 0 || static_cast<size_t>(standard_index) >= snap.standards.size()) {
+    return StandardState::kUnknown;
+  }
+  return StandardStateOf(
+      snap.standards[standard_index],
+      [&snap](std::string_view number) -> const SnapStandard* {
+        const int32_t ri = snap.StandardIndex(number);
+        return ri >= 0 ? &snap.standards[ri] : nullptr;
+      },
+      d);
 }
 
 namespace {

@@ -34,6 +34,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,13 +55,20 @@ inline constexpr int kEntityCount = 6;
 const char* EntityName(Entity e);
 std::optional<Entity> ParseEntity(std::string_view name);
 
-// ---- shared semantics (see the top comment) ----
+// ---- shared semantics (see the top comment; the compliance rules use them too) ----
+// Whether `from` <= d <= `to`, an unknown (kNoDay) bound being open.
+bool PeriodContains(Day from, Day to, Day d);
 registry::CertStatus CertificateStatusOn(const SnapCertificate& c, Day d);
 bool CertificateValidOn(const SnapCertificate& c, Day d);
 bool CapabilityInScopeOn(const SnapCapability& c, Day d);
 enum class StandardState { kInForce, kUpcoming, kAbolished, kReplaced, kUnknown };
 const char* StandardStateName(StandardState s);  // "in-force", "upcoming", ...
 StandardState StandardStateOn(const Snapshot& snap, int32_t standard_index, Day d);
+// The same for a catalogued standard `s` outside a Snapshot: `find` returns the catalogued
+// standard of a canonical number (a replacement), or nullptr.
+StandardState StandardStateOf(const SnapStandard& s,
+                              const std::function<const SnapStandard*(std::string_view)>& find,
+                              Day d);
 // The comparison form of an institution name for the duplicate-name rule: full-width ASCII
 // folded, ASCII upper-cased, whitespace and punctuation (ASCII and CJK: （）()【】[]·.,，、-—_ and
 // the like) removed, then ONE trailing legal-form suffix removed: 股份有限公司, 有限责任公司,

@@ -8,12 +8,17 @@
 #include <set>
 
 #include "zhijian/base/digest.h"
+#include "zhijian/base/standard_no.h"
 
 namespace zhijian::checks {
 
 namespace rules_data {
 extern const unsigned char kQualityTsv[];
 extern const std::size_t kQualityTsvSize;
+extern const unsigned char kComplianceTsv[];
+extern const std::size_t kComplianceTsvSize;
+extern const unsigned char kDurationsTsv[];
+extern const std::size_t kDurationsTsvSize;
 extern const unsigned char kRegulationsTsv[];
 extern const std::size_t kRegulationsTsvSize;
 }  // namespace rules_data
@@ -176,6 +181,16 @@ const RuleSetSpec& QualityRuleSet() {
   return spec;
 }
 
+const RuleSetSpec& ComplianceRuleSet() {
+  static const RuleSetSpec spec{
+      "compliance",
+      {"institution-mismatch", "no-valid-certificate", "out-of-scope", "standard-obsolete",
+       "signatory-unauthorized", "date-order", "implausible-duration", "verdict-inconsistent",
+       "mark-misuse", "missing-content", "duplicate-report-number"},
+      {"report", "test_line", "signatory"}};
+  return spec;
+}
+
 Result<RuleCatalogue> RuleCatalogue::FromTsv(std::string_view rules_tsv,
                                              std::string_view regulations_tsv,
                                              const RuleSetSpec& spec, std::string_view file_name) {
@@ -299,21 +314,89 @@ Result<RuleCatalogue> RuleCatalogue::FromTsv(std::string_view rules_tsv,
   return cat;
 }
 
+namespace {
+
+RuleCatalogue Embedded(const unsigned char* rules, size_t rules_size, const RuleSetSpec& spec,
+                       std::string_view file_name) {
+  auto r = RuleCatalogue::FromTsv(
+      std::string_view(reinterpret_cast<const char*>(rules), rules_size),
+      std::string_view(reinterpret_cast<const char*>(rules_data::kRegulationsTsv),
+                       rules_data::kRegulationsTsvSize),
+      spec, file_name);
+  if (!r) {
+    // The embedded files are checked by checks_test; this is a build defect.
+    std::fprintf(stderr, "embedded rule file is corrupt: %s\n", r.error().ToString().c_str());
+    std::abort();
+  }
+  return std::move(r).value();
+}
+
+}  // namespace
+
 const RuleCatalogue& RuleCatalogue::Quality() {
-  static const RuleCatalogue cat = [] {
-    auto r = FromTsv(std::string_view(reinterpret_cast<const char*>(rules_data::kQualityTsv),
-                                      rules_data::kQualityTsvSize),
-                     std::string_view(reinterpret_cast<const char*>(rules_data::kRegulationsTsv),
-                                      rules_data::kRegulationsTsvSize),
-                     QualityRuleSet(), "data/rules/quality.tsv");
+  static const RuleCatalogue cat = Embedded(rules_data::kQualityTsv, rules_data::kQualityTsvSize,
+                                            QualityRuleSet(), "data/rules/quality.tsv");
+  return cat;
+}
+
+const RuleCatalogue& RuleCatalogue::Compliance() {
+  static const RuleCatalogue cat =
+      Embedded(rules_data::kComplianceTsv, rules_data::kComplianceTsvSize, ComplianceRuleSet(),
+               "data/rules/compliance.tsv");
+  return cat;
+}
+
+Result<DurationTable> DurationTable::FromTsv(std::string_view tsv, std::string_view file_name) {
+  static const std::vector<std::string> kColumns = {"standard", "item", "min_days", "confidence",
+                                                    "source"};
+  ZJ_ASSIGN_OR_RETURN(Table t, ParseTable(tsv, file_name, kColumns));
+  DurationTable out;
+  for (const auto& [line, row] : t.rows) {
+    Cells c(t, row);
+    DurationRow d;
+    d.standard = c["standard"];
+    d.item = c["item"];
+    d.confidence = c["confidence"];
+    d.source = c["source"];
+    if (!d.standard.empty()) {
+      auto no = StandardNo::Parse(d.standard);
+      if (!no || no->year()) {
+        return BadRow(file_name, line,
+                      "standard must be a number without its year: '" + d.standard + "'");
+      }
+      d.standard = no->str();
+    }
+    if (d.standard.empty() && d.item.empty()) {
+      return BadRow(file_name, line, "give a standard, an item or both");
+    }
+    const std::string days = c["min_days"];
+    auto [ptr, ec] = std::from_chars(days.data(), days.data() + days.size(), d.min_days);
+    if (days.empty() || ec != std::errc() || ptr != days.data() + days.size() || d.min_days < 1) {
+      return BadRow(file_name, line, "min_days must be a positive integer: '" + days + "'");
+    }
+    if (!Contains(kConfidences, d.confidence)) {
+      return BadRow(file_name, line, "confidence must be S, S3, M or I");
+    }
+    if (d.source.empty()) return BadRow(file_name, line, "source is required");
+    out.rows_.push_back(std::move(d));
+  }
+  out.version_ = Sha256Hex(tsv);
+  return out;
+}
+
+const DurationTable& DurationTable::Embedded() {
+  static const DurationTable table = [] {
+    auto r = FromTsv(std::string_view(reinterpret_cast<const char*>(rules_data::kDurationsTsv),
+                                      rules_data::kDurationsTsvSize),
+                     "data/rules/durations.tsv");
     if (!r) {
-      // The embedded files are checked by checks_test; this is a build defect.
-      std::fprintf(stderr, "embedded rule file is corrupt: %s\n", r.error().ToString().c_str());
+      std::fprintf(stderr, "embedded durations file is corrupt: %s\n",
+                   r.error().ToString().c_str());
       std::abort();
     }
     return std::move(r).value();
   }();
-  return cat;
+  return table;
 }
 
 const RuleDef* RuleCatalogue::Find(std::string_view id) const {

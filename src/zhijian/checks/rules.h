@@ -1,13 +1,13 @@
 // The rule catalogue of the checks module: rules declared as reviewed data, bound to code by id.
 //
-// Purpose: every rule of a rule set (registry data quality now: data/rules/quality.tsv; report
-// compliance later) is one row of a TSV file compiled into the binary. A row carries what a
-// reviewer must be able to read and change without touching code: the stable id, category,
-// severity, the entity and field(s) concerned, default parameters, the legal or standard basis as
-// (regulation, version, article) entries resolved against data/rules/regulations.tsv, a
+// Purpose: every rule of a rule set (registry data quality: data/rules/quality.tsv; report
+// compliance: data/rules/compliance.tsv) is one row of a TSV file compiled into the binary. A row
+// carries what a reviewer must be able to read and change without touching code: the stable id,
+// category, severity, the entity and field(s) concerned, default parameters, the legal or standard
+// basis as (regulation, version, article) entries resolved against data/rules/regulations.tsv, a
 // confidence tag for that basis, the finding code of compliance-rules.md §6 and the messages in
-// Chinese and English. The rule logic lives in C++ (quality.h for the quality set) as pure
-// functions bound to the rows by id; a test fails when a row has no code or code has no row.
+// Chinese and English. The rule logic lives in C++ (quality.h, compliance.h) as pure functions
+// bound to the rows by id; a test fails when a row has no code or code has no row.
 //
 // File format (tab-separated, UTF-8): lines starting with '#' are comments; the first other line
 // is the header naming the columns (any order; unknown columns are refused):
@@ -28,14 +28,14 @@
 // Version: the lowercase hex SHA-256 of the rule file's bytes, then "\n", then the regulations
 // file's bytes; stored with every run so that a result names exactly the rules that made it.
 //
-// Ownership: RuleCatalogue is a value; Quality() returns a process-wide immutable instance built
-// from the embedded files on first use (a malformed embedded file aborts: it is a build defect
-// that checks_test catches).
-// Thread-safety: immutable after construction; Quality() is thread-safe.
-// Errors (kInvalidArgument, detail "FILE:LINE: ..."): "rules.bad-file" (no header, unknown or
-// missing column, wrong number of cells), "rules.bad-row" (a bad id, category, severity, entity,
-// field list, parameter, confidence or basis entry), "rules.duplicate" (an id or a regulation
-// key+version given twice), "rules.unknown-regulation" (a basis entry naming no row).
+// Ownership: RuleCatalogue is a value; Quality() and Compliance() return process-wide immutable
+// instances built from the embedded files on first use (a malformed embedded file aborts: it is a
+// build defect that checks_test catches). Thread-safety: immutable after construction; Quality()
+// and Compliance() are thread-safe. Errors (kInvalidArgument, detail "FILE:LINE: ..."):
+// "rules.bad-file" (no header, unknown or missing column, wrong number of cells), "rules.bad-row"
+// (a bad id, category, severity, entity, field list, parameter, confidence or basis entry),
+// "rules.duplicate" (an id or a regulation key+version given twice), "rules.unknown-regulation" (a
+// basis entry naming no row).
 #pragma once
 
 #include <cstdint>
@@ -103,6 +103,11 @@ struct RuleSetSpec {
 // The quality set: categories completeness, format, consistency, timeliness; entities
 // institution, certificate, capability, person, equipment, standard.
 const RuleSetSpec& QualityRuleSet();
+// The compliance set (compliance.h): the 11 finding categories (institution-mismatch,
+// no-valid-certificate, out-of-scope, standard-obsolete, signatory-unauthorized, date-order,
+// implausible-duration, verdict-inconsistent, mark-misuse, missing-content,
+// duplicate-report-number); entities report, test_line, signatory.
+const RuleSetSpec& ComplianceRuleSet();
 
 class RuleCatalogue {
  public:
@@ -113,6 +118,8 @@ class RuleCatalogue {
                                        std::string_view file_name = "rules.tsv");
   // The embedded data/rules/quality.tsv with data/rules/regulations.tsv.
   static const RuleCatalogue& Quality();
+  // The embedded data/rules/compliance.tsv with data/rules/regulations.tsv.
+  static const RuleCatalogue& Compliance();
 
   const std::string& set_name() const { return set_name_; }
   // Rows in file order.
@@ -127,6 +134,36 @@ class RuleCatalogue {
   std::string set_name_;
   std::vector<RuleDef> rules_;
   std::vector<Regulation> regulations_;
+  std::string version_;
+};
+
+// The minimum test periods of the compliance rule implausible-duration
+// (data/rules/durations.tsv; format in its header comment and docs/compliance-checks.md):
+// columns standard, item, min_days, confidence, source.
+struct DurationRow {
+  std::string standard;  // canonical number without the year ("GB 4789.2"), "" = any
+  std::string item;      // text contained in the item or parameter, "" = any
+  int64_t min_days = 0;  // >= 1
+  std::string confidence;
+  std::string source;
+};
+
+class DurationTable {
+ public:
+  // Errors as for rule files: "rules.bad-file", "rules.bad-row" (a standard that does not parse
+  // or carries a year, both standard and item empty, min_days not a positive integer, an
+  // unknown confidence, an empty source).
+  static Result<DurationTable> FromTsv(std::string_view tsv,
+                                       std::string_view file_name = "durations.tsv");
+  // The embedded data/rules/durations.tsv.
+  static const DurationTable& Embedded();
+
+  const std::vector<DurationRow>& rows() const { return rows_; }
+  // The lowercase hex SHA-256 of the file's bytes.
+  const std::string& version() const { return version_; }
+
+ private:
+  std::vector<DurationRow> rows_;
   std::string version_;
 };
 

@@ -660,9 +660,11 @@ ServeLedgerArgs& ServeArgs() {
 
 }  // namespace
 
-Result<std::unique_ptr<ledger::LedgerService>> OpenServeLedger(store::Database& db, uint16_t port) {
+Result<std::unique_ptr<ledger::LedgerService>> OpenServeLedger(
+    store::Database& db, uint16_t port, std::function<void(uint64_t)> on_append) {
   const ServeLedgerArgs& a = ServeArgs();
   ledger::ServiceOptions o;
+  o.ledger.on_append = std::move(on_append);
   o.log_key_file = a.log_key;
   o.qr_url_prefix =
       a.public_url.empty() ? "http://127.0.0.1:" + std::to_string(port) : a.public_url;

@@ -2,6 +2,7 @@
 //
 //   zhijian serve       --db URL [--addr A] [--port P] [--static DIR] [--port-file F]
 //                       [--quality-every HOURS] [--quality-first-delay MINUTES]
+//                       [--no-arrival-checks] [--arrival-nice N]
 //   zhijian demo-init   --db URL [--password-file F]
 //   zhijian migrate     --db URL
 //   zhijian user add|list|passwd|apikey|disable|enable ...
@@ -29,6 +30,7 @@
 #include "zhijian/base/clock.h"
 #include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/checks/quality_runner.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
@@ -66,6 +68,8 @@ struct ServeArgs {
   std::string id_key_file = "var/keys/id-hash.key";
   int64_t quality_every_hours = 0;  // scheduled data-quality sweeps; 0 = none
   int64_t quality_first_delay_minutes = 10;
+  bool arrival_checks = true;
+  int arrival_nice = 10;
 };
 
 // Logs the data-quality runner's events (checks/quality_runner.h) at info.
@@ -114,7 +118,19 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   api_options.public_limit.burst = public_rate * 4;
   api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
   ctx.id_hasher = std::move(*id_hasher);
-  auto ledger = OpenServeLedger(**db, options.port);
+  // Registered reports are checked on arrival by a background thread at lowered priority, woken
+  // by every registration (checks/compliance_store.h ArrivalChecker); declared before the
+  // ledger, which notifies it, so that it outlives it.
+  std::unique_ptr<checks::ArrivalChecker> arrivals;
+  if (args.arrival_checks) {
+    checks::ArrivalChecker::Options ao;
+    ao.nice = args.arrival_nice;
+    ao.on_error = [](const Error& e) { spdlog::warn("arrival checks: {}", e.ToString()); };
+    arrivals = std::make_unique<checks::ArrivalChecker>(**db, SystemClock::Instance(), ao);
+  }
+  std::function<void(uint64_t)> notify;
+  if (arrivals) notify = [a = arrivals.get()](uint64_t) { a->Notify(); };
+  auto ledger = OpenServeLedger(**db, options.port, notify);
   if (!ledger) return Fail(ledger.error());
   ctx.ledger = ledger->get();
   checks::RunnerOptions quality_options;
@@ -136,6 +152,7 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
 
   auto started = http.Start();
   if (!started) return Fail(started.error());
+  if (arrivals) arrivals->Start();
   const uint16_t port = http.port();
   ServeLedgerStarted(**ledger, port);
   spdlog::info("listening address={} port={} db={} static={}", options.address, port,
@@ -158,6 +175,7 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
     http.Stop();
   });
   http.Wait();
+  if (arrivals) arrivals->Stop();
   // If the server stopped on its own, wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
@@ -202,6 +220,13 @@ int Main(int argc, char** argv) {
       ->add_option("--public-rate", serve_args.public_rate,
                    "anonymous requests per second per address (bursts of 4x); 0 = no limit")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  serve->add_flag("--arrival-checks,!--no-arrival-checks", serve_args.arrival_checks,
+                  "check registered reports on arrival in the background (default on)");
+  serve
+      ->add_option("--arrival-nice", serve_args.arrival_nice,
+                   "nice value of the arrival-check thread (0-19)")
+      ->check(CLI::Range(0, 19))
       ->capture_default_str();
   serve
       ->add_option("--id-key", serve_args.id_key_file,
@@ -271,6 +296,7 @@ int Main(int argc, char** argv) {
   AddGenCommand(app, db_url, &command_exit);
   AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
+  AddCheckCommand(app, db_url, &command_exit);
 
   // Usage errors exit 2 (CLI11's own codes, 100-120, would mean nothing to scripts); --help and
   // --version print and exit 0.
