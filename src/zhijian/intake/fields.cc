@@ -1,0 +1,919 @@
+#include "zhijian/intake/fields.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+#include <regex>
+#include <string_view>
+
+#include "zhijian/base/cma.h"
+#include "zhijian/base/standard_no.h"
+#include "zhijian/base/uscc.h"
+#include "zhijian/base/utf8.h"
+#include "zhijian/intake/normalize.h"
+
+namespace zhijian::intake {
+namespace {
+
+// ---- UTF-32 helpers -------------------------------------------------------------------------
+
+std::u32string U32(std::string_view s) {
+  std::u32string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (auto c = DecodeUtf8(s, &i)) {
+      out.push_back(*c);
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string U8(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s) AppendUtf8(c, &out);
+  return out;
+}
+
+bool IsColon(char32_t c) { return c == ':' || c == U'：'; }
+bool IsAsciiAlnum(char32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsIdeograph(char32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
+
+// Joins two pieces of one value broken across lines: a space only between two ASCII letters or
+// digits (a line break that replaced a space).
+std::string JoinBroken(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  const std::u32string ua = U32(a), ub = U32(b);
+  if (!ua.empty() && !ub.empty() && IsAsciiAlnum(ua.back()) && IsAsciiAlnum(ub.front())) {
+    return a + " " + b;
+  }
+  return a + b;
+}
+
+// Hamming distance <= 1 between equal-length strings.
+bool WithinOne(std::u32string_view a, std::u32string_view b) {
+  if (a.size() != b.size()) return false;
+  int d = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && ++d > 1) return false;
+  }
+  return true;
+}
+
+// ---- labels ---------------------------------------------------------------------------------
+
+enum Fid {
+  kReportNo,
+  kUscc,
+  kInstName,
+  kCert,
+  kClient,
+  kSample,
+  kModel,
+  kBatch,
+  kCategory,
+  kSampling,
+  kReceipt,
+  kTestDates,
+  kTestStart,
+  kTestEnd,
+  kIssue,
+  kConclusion,
+  kApprover,
+  kReviewer,
+  kChief,
+  kIgnore,
+  kFieldCount
+};
+
+struct LabelDef {
+  std::u32string text;
+  Fid field;
+};
+
+const std::vector<LabelDef>& Labels() {
+  static const std::vector<LabelDef> labels = [] {
+    const std::vector<std::pair<Fid, std::vector<std::string_view>>> table = {
+        {kReportNo, {"报告编号", "报告编码", "报告号", "编号"}},
+        {kUscc, {"统一社会信用代码", "社会信用代码", "信用代码"}},
+        {kInstName,
+         {"检验检测机构名称", "检验检测机构", "检验机构", "检测机构", "检验单位", "检测单位",
+          "机构名称"}},
+        {kCert, {"资质认定证书编号", "资质认定证书号", "资质证书编号", "CMA证书编号", "证书编号"}},
+        {kClient, {"委托单位名称", "委托单位", "委托方", "委托人", "送检单位"}},
+        {kSample, {"样品名称", "产品名称", "车辆类型", "样品"}},
+        {kModel, {"规格型号", "型号规格", "品牌型号", "车辆型号", "规格", "型号"}},
+        {kBatch,
+         {"生产日期/批号", "生产日期或批号", "生产批号", "样品批号", "炉批号", "批号", "批次",
+          "车辆识别代号(VIN)", "车辆识别代号"}},
+        {kCategory, {"检验类别", "检测类别", "检验性质", "检验类型", "检测类型"}},
+        {kSampling, {"抽样日期", "采样日期", "取样日期"}},
+        {kReceipt, {"收样日期", "到样日期", "接样日期", "送检日期", "来样日期", "收样时间"}},
+        {kTestDates, {"检验日期", "检测日期", "检验时间", "检测时间", "检验期间", "检测期间"}},
+        {kTestStart, {"检验开始日期", "检测开始日期"}},
+        {kTestEnd, {"检验完成日期", "检测完成日期", "检验结束日期", "检测结束日期"}},
+        {kIssue, {"签发日期", "报告日期", "发出日期", "报告签发日期"}},
+        {kConclusion, {"检验检测结论", "检验结论", "检测结论", "评价结论", "结论"}},
+        {kApprover, {"批准人", "批准", "授权签字人", "签发人"}},
+        {kReviewer, {"审核人", "审核"}},
+        {kChief, {"主检人", "主检", "检验人", "检测人", "检验员", "编制"}},
+        {kIgnore,
+         {"地址",         "电话",       "联系电话",     "邮编",     "邮政编码",   "传真",
+          "电子邮箱",     "网址",       "委托单位地址", "生产单位", "受检单位",   "被检单位",
+          "生产企业",     "工程名称",   "工程部位",     "使用部位", "检验依据",   "检测依据",
+          "判定依据",     "样品数量",   "样品状态",     "样品描述", "样品编号",   "抽样地点",
+          "抽样单位",     "抽样人",     "抽样基数",     "检验地点", "检测地点",   "检验项目",
+          "检测项目",     "备注",       "号牌号码",     "燃料种类", "里程表读数", "环境条件",
+          "检测环境",     "主要仪器",   "主要仪器设备", "代表批量", "龄期",       "见证单位",
+          "见证人",       "施工单位",   "建设单位",     "监理单位", "委托编号",   "合同编号",
+          "任务编号",     "检测方法",   "注意事项",     "声明",     "说明",       "养护条件",
+          "登记日期",     "发动机号码", "使用性质",     "排放标准", "检测线号",   "车辆所有人",
+          "注册登记日期", "商标",       "等级",         "生产日期"}},
+    };
+    std::vector<LabelDef> v;
+    for (const auto& [f, words] : table) {
+      for (std::string_view w : words) v.push_back({U32(w), f});
+    }
+    std::stable_sort(v.begin(), v.end(), [](const LabelDef& a, const LabelDef& b) {
+      return a.text.size() > b.text.size();
+    });
+    return v;
+  }();
+  return labels;
+}
+
+struct LabelMatch {
+  Fid field = kIgnore;
+  size_t length = 0;  // code points of the label in the space-free text
+  bool fuzzy = false;
+};
+
+// A label at the start of `t` (normalised, no spaces).
+std::optional<LabelMatch> MatchLabel(std::u32string_view t) {
+  for (const LabelDef& l : Labels()) {
+    if (t.size() < l.text.size() || t.compare(0, l.text.size(), l.text) != 0) continue;
+    const bool end = t.size() == l.text.size();
+    const bool colon = !end && IsColon(t[l.text.size()]);
+    // Short labels only with a colon or alone; longer ones also run into their value.
+    if (l.text.size() <= 2 && !end && !colon) continue;
+    if (!end && !colon && l.text.size() == 3 && IsIdeograph(t[l.text.size()])) continue;
+    return LabelMatch{l.field, l.text.size(), false};
+  }
+  for (const LabelDef& l : Labels()) {
+    if (l.text.size() < 4 || t.size() < l.text.size()) continue;
+    const bool end = t.size() == l.text.size();
+    if (!end && !IsColon(t[l.text.size()])) continue;
+    if (WithinOne(t.substr(0, l.text.size()), l.text)) {
+      return LabelMatch{l.field, l.text.size(), true};
+    }
+  }
+  return std::nullopt;
+}
+
+// ---- candidates and votes -------------------------------------------------------------------
+
+struct Cand {
+  std::string value;
+  double conf = 0;
+};
+
+struct Voted {
+  std::string value;
+  double conf = 0;
+  bool found = false;
+};
+
+Voted Vote(const std::vector<Cand>& cands) {
+  Voted v;
+  if (cands.empty()) return v;
+  // Non-empty values win over a label printed with no value.
+  bool any_value = false;
+  for (const Cand& c : cands) any_value |= !c.value.empty();
+  std::vector<std::pair<std::string, std::pair<double, double>>> groups;  // value -> (sum, max)
+  double total = 0;
+  for (const Cand& c : cands) {
+    if (any_value && c.value.empty()) continue;
+    const double w = std::max(c.conf, 0.01);
+    total += w;
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const auto& g) { return g.first == c.value; });
+    if (it == groups.end()) {
+      groups.push_back({c.value, {w, c.conf}});
+    } else {
+      it->second.first += w;
+      it->second.second = std::max(it->second.second, c.conf);
+    }
+  }
+  const auto best = std::max_element(
+      groups.begin(), groups.end(),
+      [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
+  v.value = best->first;
+  v.conf = best->second.second * (best->second.first / total);
+  v.found = true;
+  return v;
+}
+
+// ---- value cleaning -------------------------------------------------------------------------
+
+bool IsNotStated(const std::string& v) {
+  return v.empty() || v == "/" || v == "-" || v == "--" || v == "无" || v == "\\";
+}
+
+std::string StripSpaces(const std::string& s) { return RemoveAllSpaces(s); }
+
+// Snaps OCR text to a closed vocabulary when it differs by at most one character.
+std::string Snap(const std::string& text, const std::vector<std::string_view>& vocabulary,
+                 double* conf) {
+  const std::u32string t = U32(text);
+  for (std::string_view w : vocabulary) {
+    if (text == w) return text;
+  }
+  for (std::string_view w : vocabulary) {
+    if (WithinOne(t, U32(w)) && t.size() >= 2) {
+      *conf *= 0.9;
+      return std::string(w);
+    }
+  }
+  return text;
+}
+
+const std::vector<std::string_view>& Verdicts() {
+  static const std::vector<std::string_view> v = {"合格", "不合格", "符合",   "不符合",
+                                                  "达标", "不达标", "未判定", "/"};
+  return v;
+}
+const std::vector<std::string_view>& Categories() {
+  static const std::vector<std::string_view> v = {
+      "委托检验", "监督抽查", "型式检验", "抽样检验", "委托送检", "定期检验",     "注册登记检验",
+      "监督抽检", "风险监测", "见证取样", "委托检测", "仲裁检验", "安全技术检验", "排放检验"};
+  return v;
+}
+
+// Cleans a raw value of field f; adjusts *conf for values failing their check.
+std::string Clean(Fid f, const std::string& raw, double* conf) {
+  std::string v = NormalizeText(raw);
+  if (IsNotStated(v)) return "";
+  switch (f) {
+    case kReportNo: {
+      v = StripSpaces(NormalizeNumber(v));
+      return v;
+    }
+    case kUscc: {
+      std::string t = StripSpaces(v);
+      for (char& c : t) {
+        if (c == 'O' || c == 'o') c = '0';
+        if (c == 'I' || c == 'l') c = '1';
+        if (c == 'S' || c == 's') c = '5';
+        if (c == 'Z' || c == 'z') c = '2';
+        if (c == 'V') c = 'Y';
+      }
+      auto u = Uscc::Parse(t);
+      if (!u) {
+        *conf *= 0.5;
+        return t;
+      }
+      if (!u->checks().check_ok) *conf *= 0.5;
+      return u->str();
+    }
+    case kCert: {
+      std::string t = StripSpaces(NormalizeNumber(v));
+      auto c = CmaCertNo::Parse(t);
+      if (!c) {
+        *conf *= 0.5;
+        return t;
+      }
+      return c->str();
+    }
+    case kSampling:
+    case kReceipt:
+    case kTestStart:
+    case kTestEnd:
+    case kIssue: {
+      auto dates = FindDates(v);
+      if (dates.empty()) {
+        *conf *= 0.5;
+        return v;
+      }
+      return dates.front();
+    }
+    case kApprover:
+    case kReviewer:
+    case kChief:
+      return StripSpaces(v);
+    case kCategory:
+      return Snap(StripSpaces(v), Categories(), conf);
+    default:
+      return v;
+  }
+}
+
+// ---- tables ---------------------------------------------------------------------------------
+
+enum ColKind { kIndex, kItem, kParam, kStandard, kUnit, kLimit, kResult, kVerdict, kColKinds };
+
+const std::vector<std::pair<std::u32string, ColKind>>& HeaderWords() {
+  static const std::vector<std::pair<std::u32string, ColKind>> words = [] {
+    const std::vector<std::pair<ColKind, std::vector<std::string_view>>> table = {
+        {kIndex, {"序号"}},
+        {kItem, {"检验项目名称", "检测项目名称", "检验项目", "检测项目", "项目名称", "项目"}},
+        {kParam, {"检测参数", "试验工况", "测试工况", "检测工况", "工况", "参数"}},
+        {kStandard,
+         {"检验方法依据", "检测方法依据", "检验依据", "检测依据", "检验方法", "检测方法",
+          "方法依据", "依据标准", "试验方法", "方法标准"}},
+        {kUnit, {"计量单位", "单位"}},
+        {kLimit,
+         {"标准要求", "技术要求", "标准限值", "指标要求", "技术指标", "标准规定", "标准指标",
+          "限量值", "标准值", "限值", "要求"}},
+        {kResult, {"检验结果", "检测结果", "实测结果", "实测值", "测定值", "检测值", "结果"}},
+        {kVerdict,
+         {"单项判定结果", "单项判定", "单项结论", "单项评价", "判定结果", "判定", "结论"}},
+    };
+    std::vector<std::pair<std::u32string, ColKind>> v;
+    for (const auto& [k, ws] : table) {
+      for (std::string_view w : ws) v.push_back({U32(w), k});
+    }
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    return v;
+  }();
+  return words;
+}
+
+// Splits a header cell's text into heading words (longest first); empty when it is not made of
+// headings only. A unit in parentheses after a heading ("检验结果(mg/kg)") is allowed.
+std::vector<std::pair<ColKind, size_t>> SegmentHeader(std::u32string_view t) {
+  std::vector<std::pair<ColKind, size_t>> out;  // kind, code points consumed
+  size_t i = 0;
+  while (i < t.size()) {
+    bool matched = false;
+    for (const auto& [w, k] : HeaderWords()) {
+      if (t.compare(i, w.size(), w) == 0) {
+        size_t len = w.size();
+        if (i + len < t.size() && t[i + len] == '(') {
+          const size_t close = t.find(')', i + len);
+          if (close != std::u32string_view::npos) len = close + 1 - i;
+        }
+        out.push_back({k, len});
+        i += len;
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return {};
+  }
+  return out;
+}
+
+struct Column {
+  ColKind kind;
+  double x0, x1;          // heading extent
+  double lo = 0, hi = 0;  // column boundaries
+};
+
+// The columns of a header line, or empty.
+std::vector<Column> HeaderColumns(const Line& line) {
+  std::vector<Column> cols;
+  std::array<bool, kColKinds> seen{};
+  for (const Cell& c : line.cells) {
+    const std::u32string t = U32(StripSpaces(NormalizeText(c.text)));
+    auto seg = SegmentHeader(t);
+    if (seg.empty()) return {};
+    double x = c.box.x0;
+    const double per = c.box.width() / static_cast<double>(std::max<size_t>(t.size(), 1));
+    for (const auto& [k, len] : seg) {
+      if (seen[k]) return {};
+      seen[k] = true;
+      cols.push_back({k, x, x + per * static_cast<double>(len)});
+      x += per * static_cast<double>(len);
+    }
+  }
+  int kinds = 0;
+  for (bool s : seen) kinds += s;
+  if (kinds < 3 || !seen[kItem] || !(seen[kResult] || seen[kVerdict])) return {};
+  std::sort(cols.begin(), cols.end(), [](const Column& a, const Column& b) { return a.x0 < b.x0; });
+  for (size_t i = 0; i < cols.size(); ++i) {
+    cols[i].lo = i == 0 ? -1e9 : (cols[i - 1].x1 + cols[i].x0) / 2;
+    cols[i].hi = i + 1 == cols.size() ? 1e9 : (cols[i].x1 + cols[i + 1].x0) / 2;
+  }
+  return cols;
+}
+
+double Overlap(double a0, double a1, double b0, double b1) {
+  return std::max(0.0, std::min(a1, b1) - std::max(a0, b0));
+}
+
+int BestColumn(const std::vector<Column>& cols, double x0, double x1, double* share) {
+  int best = 0;
+  double best_ov = -1;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const double ov = Overlap(x0, x1, cols[i].lo, cols[i].hi);
+    if (ov > best_ov) {
+      best_ov = ov;
+      best = static_cast<int>(i);
+    }
+  }
+  if (share) *share = x1 > x0 ? best_ov / (x1 - x0) : 1.0;
+  return best;
+}
+
+bool IsEndOfTable(const std::string& line_text) {
+  static const std::array<std::string_view, 5> marks = {"以下空白", "以下无内容", "以下无正文",
+                                                        "本页以下空白", "以下无数据"};
+  for (std::string_view m : marks) {
+    if (line_text.find(m) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string LineText(const Line& line) {
+  std::string t;
+  for (const Cell& c : line.cells) t += c.text;
+  return StripSpaces(NormalizeText(t));
+}
+
+struct PageCount {
+  int page = 0, total = 0;
+};
+
+std::optional<PageCount> MatchPageCount(const std::string& text) {
+  static const std::regex a("第([0-9]{1,3})页[/,，]?共([0-9]{1,3})页");
+  static const std::regex b("共([0-9]{1,3})页[/,，]?第([0-9]{1,3})页");
+  static const std::regex c("[Pp]age([0-9]{1,3})of([0-9]{1,3})");
+  std::smatch m;
+  if (std::regex_search(text, m, a)) return PageCount{std::stoi(m[1]), std::stoi(m[2])};
+  if (std::regex_search(text, m, b)) return PageCount{std::stoi(m[2]), std::stoi(m[1])};
+  if (std::regex_search(text, m, c)) return PageCount{std::stoi(m[1]), std::stoi(m[2])};
+  return std::nullopt;
+}
+
+bool StartsWithLabel(const Line& line) {
+  if (line.cells.empty()) return false;
+  const std::u32string t = U32(StripSpaces(NormalizeText(line.cells.front().text)));
+  auto m = MatchLabel(t);
+  return m.has_value();
+}
+
+struct Row {
+  std::array<std::string, kColKinds> cells;
+  double conf = 1;
+};
+
+struct TableResult {
+  std::vector<Row> rows;
+};
+
+// Reads the table whose header is lines[h]; marks the lines it used in `used`.
+void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols,
+               std::vector<bool>* used, std::vector<Row>* rows) {
+  (*used)[h] = true;
+  bool has_index = false;
+  for (const Column& c : cols) has_index |= c.kind == kIndex;
+  double prev_bottom = page.lines[h].box.y1;
+  bool in_table_row = false;
+  for (size_t i = h + 1; i < page.lines.size(); ++i) {
+    const Line& line = page.lines[i];
+    const std::string text = LineText(line);
+    if (IsEndOfTable(text)) {
+      (*used)[i] = true;
+      break;
+    }
+    if (MatchPageCount(text) || StartsWithLabel(line)) break;
+    if (!HeaderColumns(line).empty()) break;
+    const double h_line = std::max(line.height, 1.0);
+    if (line.box.y0 - prev_bottom > 3.5 * h_line) break;
+    // Assign cells (or, for a cell spanning two columns, its words) to columns.
+    std::array<std::vector<Word>, kColKinds> parts;
+    double conf = 1;
+    for (const Cell& c : line.cells) {
+      double share = 0;
+      const int col = BestColumn(cols, c.box.x0, c.box.x1, &share);
+      if (share >= 0.6) {
+        for (const Word& w : c.words) parts[cols[col].kind].push_back(w);
+      } else {
+        for (const Word& w : c.words) {
+          const int wc = BestColumn(cols, w.box.x0, w.box.x1, nullptr);
+          parts[cols[wc].kind].push_back(w);
+        }
+      }
+      conf = std::min(conf, c.confidence);
+    }
+    std::array<std::string, kColKinds> cells;
+    for (int k = 0; k < kColKinds; ++k) cells[k] = NormalizeText(JoinWords(parts[k]));
+    const bool starts = has_index ? !cells[kIndex].empty() : !cells[kItem].empty();
+    (*used)[i] = true;
+    prev_bottom = line.box.y1;
+    if (starts || rows->empty() || !in_table_row) {
+      Row r;
+      r.cells = cells;
+      r.conf = conf;
+      rows->push_back(std::move(r));
+      in_table_row = true;
+    } else {
+      Row& r = rows->back();
+      for (int k = 0; k < kColKinds; ++k) r.cells[k] = JoinBroken(r.cells[k], cells[k]);
+      r.conf = std::min(r.conf, conf);
+    }
+  }
+}
+
+ledger::TestLine ToTestLine(const Row& r, double* conf) {
+  ledger::TestLine t;
+  t.item = NormalizeText(r.cells[kItem]);
+  t.parameter = NormalizeText(r.cells[kParam]);
+  const std::string std_text = NormalizeNumber(r.cells[kStandard]);
+  if (auto s = StandardNo::Parse(std_text)) {
+    t.standard = s->str();
+  } else {
+    t.standard = NormalizeText(r.cells[kStandard]);
+    if (!t.standard.empty()) *conf *= 0.8;
+  }
+  t.unit = NormalizeUnit(r.cells[kUnit]);
+  t.limit = NormalizeNumber(r.cells[kLimit]);
+  t.result = NormalizeNumber(r.cells[kResult]);
+  double c = 1;
+  t.verdict = Snap(StripSpaces(r.cells[kVerdict]), Verdicts(), &c);
+  *conf *= c;
+  return t;
+}
+
+const std::vector<std::u32string>& InstitutionSuffixes() {
+  static const std::vector<std::u32string> v = {U"有限公司", U"有限责任公司", U"中心",   U"研究院",
+                                                U"研究所",   U"检测站",       U"检验所", U"检测院",
+                                                U"检验院",   U"监测站",       U"检测所", U"实验室"};
+  return v;
+}
+
+bool EndsWith(std::u32string_view s, std::u32string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+double MedianLineHeight(const PageLayout& page) {
+  std::vector<double> h;
+  for (const Line& l : page.lines) h.push_back(l.height);
+  if (h.empty()) return 0;
+  std::nth_element(h.begin(), h.begin() + h.size() / 2, h.end());
+  return h[h.size() / 2];
+}
+
+const char* FieldName(Fid f) {
+  switch (f) {
+    case kReportNo:
+      return "report_no";
+    case kUscc:
+      return "institution";
+    case kInstName:
+      return "institution_name";
+    case kCert:
+      return "certificate";
+    case kClient:
+      return "client";
+    case kSample:
+      return "sample";
+    case kModel:
+      return "sample_model";
+    case kBatch:
+      return "sample_batch";
+    case kCategory:
+      return "test_category";
+    case kSampling:
+      return "sampling_date";
+    case kReceipt:
+      return "receipt_date";
+    case kTestStart:
+      return "test_start_date";
+    case kTestEnd:
+      return "test_end_date";
+    case kIssue:
+      return "issue_date";
+    case kConclusion:
+      return "conclusion";
+    case kApprover:
+      return "approver";
+    case kReviewer:
+      return "reviewer";
+    case kChief:
+      return "chief_tester";
+    default:
+      return "";
+  }
+}
+
+// The text of `cell` after a label of `label_len` code points (counted without spaces), with
+// leading colons and spaces removed; normalised.
+std::string AfterLabel(const std::string& cell_text, size_t label_len) {
+  const std::u32string t = U32(NormalizeText(cell_text));
+  size_t i = 0, n = 0;
+  while (i < t.size() && n < label_len) {
+    if (t[i] != ' ') ++n;
+    ++i;
+  }
+  while (i < t.size() && (t[i] == ' ' || IsColon(t[i]))) ++i;
+  return U8(t.substr(i));
+}
+
+// Splits a value at an inner "label：" (two labelled values glued into one cell).
+std::pair<std::string, std::string> SplitAtInnerLabel(const std::string& value) {
+  const std::u32string t = U32(value);
+  for (size_t i = 1; i < t.size(); ++i) {
+    if (t[i - 1] != ' ' && !IsIdeograph(t[i - 1]) && !IsAsciiAlnum(t[i - 1])) continue;
+    const std::u32string rest = U32(StripSpaces(U8(t.substr(i))));
+    auto m = MatchLabel(rest);
+    if (m && m->length >= 4 && rest.size() > m->length && IsColon(rest[m->length])) {
+      std::string head = U8(t.substr(0, i));
+      while (!head.empty() && head.back() == ' ') head.pop_back();
+      return {head, U8(t.substr(i))};
+    }
+  }
+  return {value, ""};
+}
+
+bool IsConclusionStop(const std::string& text) {
+  static const std::array<std::string_view, 7> stops = {
+      "检验检测专用章", "专用章", "(盖章)", "盖章", "以下空白", "签发日期", "(印章)"};
+  for (std::string_view s : stops) {
+    if (text.find(s) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int Extraction::found() const {
+  int n = 0;
+  for (const auto& [k, v] : confidence) n += v > 0;
+  return n;
+}
+
+const std::vector<std::string>& FieldNames() {
+  static const std::vector<std::string> names = {
+      "report_no",     "institution",  "institution_name", "certificate",   "cma_mark",
+      "client",        "sample",       "sample_model",     "sample_batch",  "test_category",
+      "sampling_date", "receipt_date", "test_start_date",  "test_end_date", "issue_date",
+      "test_lines",    "approver",     "reviewer",         "chief_tester",  "signatories",
+      "conclusion",    "page_count"};
+  return names;
+}
+
+Extraction ExtractFields(const std::vector<PageLayout>& pages) {
+  Extraction ex;
+  ex.pages = static_cast<int>(pages.size());
+  std::array<std::vector<Cand>, kFieldCount> cands;
+  std::vector<Row> rows;
+  std::vector<std::vector<bool>> used(pages.size());
+  std::vector<std::vector<bool>> consumed_cells(pages.size());
+
+  // 1. Tables.
+  for (size_t p = 0; p < pages.size(); ++p) {
+    const PageLayout& page = pages[p];
+    used[p].assign(page.lines.size(), false);
+    for (size_t i = 0; i < page.lines.size(); ++i) {
+      if (used[p][i]) continue;
+      auto cols = HeaderColumns(page.lines[i]);
+      if (cols.empty()) continue;
+      ReadTable(page, i, cols, &used[p], &rows);
+    }
+  }
+
+  // 2. Labelled values, page counts.
+  struct ConclusionAt {
+    size_t page, line;
+    double x0;
+  };
+  std::vector<ConclusionAt> conclusions;
+  int printed_total = 0;
+  double page_conf = 0;
+  // (page, line, cell) of cells used as a value or a label, for the institution-name fallback.
+  std::vector<std::vector<std::vector<bool>>> taken(pages.size());
+  for (size_t p = 0; p < pages.size(); ++p) {
+    const PageLayout& page = pages[p];
+    taken[p].resize(page.lines.size());
+    for (size_t li = 0; li < page.lines.size(); ++li) {
+      const Line& line = page.lines[li];
+      taken[p][li].assign(line.cells.size(), false);
+      if (used[p][li]) continue;
+      const std::string text = LineText(line);
+      if (auto pc = MatchPageCount(text)) {
+        if (pc->total > printed_total) {
+          printed_total = pc->total;
+          page_conf = 0;
+        }
+        double c = 1;
+        for (const Cell& cell : line.cells) c = std::min(c, cell.confidence);
+        page_conf = std::max(page_conf, c);
+      }
+      for (size_t ci = 0; ci < line.cells.size(); ++ci) {
+        const Cell& cell = line.cells[ci];
+        std::string rest_text = NormalizeText(cell.text);
+        double conf = cell.confidence;
+        bool first = true;
+        while (!rest_text.empty()) {
+          const std::u32string t = U32(StripSpaces(rest_text));
+          auto m = MatchLabel(t);
+          if (!m) {
+            // Skip to an inner label (e.g. a page footer "… 报告编号：X").
+            if (first) break;
+            break;
+          }
+          first = false;
+          taken[p][li][ci] = true;
+          std::string value = AfterLabel(rest_text, m->length);
+          auto [head, tail] = SplitAtInnerLabel(value);
+          value = head;
+          rest_text = tail;
+          double c = conf * (m->fuzzy ? 0.9 : 1.0);
+          if (value.empty() && tail.empty() && ci + 1 < line.cells.size()) {
+            const Cell& next = line.cells[ci + 1];
+            const std::u32string nt = U32(StripSpaces(NormalizeText(next.text)));
+            if (!MatchLabel(nt) && !MatchPageCount(StripSpaces(NormalizeText(next.text)))) {
+              value = NormalizeText(next.text);
+              c = std::min(c, next.confidence);
+              taken[p][li][ci + 1] = true;
+              ++ci;
+            }
+          }
+          if (m->field == kIgnore) continue;
+          if (m->field == kTestDates) {
+            auto dates = FindDates(value);
+            if (!dates.empty()) {
+              cands[kTestStart].push_back({dates.front(), c});
+              cands[kTestEnd].push_back({dates.back(), c});
+            } else if (IsNotStated(NormalizeText(value))) {
+              cands[kTestStart].push_back({"", c});
+              cands[kTestEnd].push_back({"", c});
+            }
+            continue;
+          }
+          if (m->field == kConclusion) conclusions.push_back({p, li, cell.box.x0});
+          double cc = c;
+          std::string clean = Clean(m->field, value, &cc);
+          cands[m->field].push_back({std::move(clean), cc});
+        }
+      }
+    }
+  }
+
+  // 3. Conclusion continuation lines.
+  if (!conclusions.empty()) {
+    // The first labelled conclusion (the conclusion box, not a "单项结论" heading).
+    const ConclusionAt at = conclusions.front();
+    const PageLayout& page = pages[at.page];
+    std::string text;
+    for (const Cand& c : cands[kConclusion]) {
+      if (!c.value.empty()) {
+        text = c.value;
+        break;
+      }
+    }
+    double conf = cands[kConclusion].empty() ? 0 : cands[kConclusion].front().conf;
+    double prev_bottom = page.lines[at.line].box.y1;
+    const double tol = page.lines[at.line].height * 0.5;
+    for (size_t li = at.line + 1; li < page.lines.size(); ++li) {
+      const Line& line = page.lines[li];
+      if (used[at.page][li] || line.cells.empty()) break;
+      const std::string lt = LineText(line);
+      if (StartsWithLabel(line) || IsConclusionStop(lt) || MatchPageCount(lt)) break;
+      if (line.box.y0 - prev_bottom > 1.8 * std::max(line.height, 1.0)) break;
+      if (line.cells.front().box.x0 + tol < at.x0) break;
+      std::string piece;
+      for (const Cell& c : line.cells) {
+        piece = JoinBroken(piece, NormalizeText(c.text));
+        conf = std::min(conf, c.confidence);
+      }
+      text = JoinBroken(text, piece);
+      prev_bottom = line.box.y1;
+    }
+    cands[kConclusion] = {{NormalizeText(text), conf}};
+  }
+
+  // 4. CMA mark and the certificate number under it (page 1).
+  bool mark = false;
+  double mark_conf = 0;
+  if (!pages.empty()) {
+    const PageLayout& page = pages[0];
+    const double body = MedianLineHeight(page);
+    for (const Line& line : page.lines) {
+      for (const Cell& cell : line.cells) {
+        for (const Word& w : cell.words) {
+          std::string t = StripSpaces(NormalizeText(w.text));
+          for (char& ch : t) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          if (t != "CMA") continue;
+          if (w.box.cy() > 0.5 * page.height || w.box.height() < 1.3 * body) continue;
+          mark = true;
+          mark_conf = std::max(mark_conf, w.confidence);
+          // The number under it.
+          for (const Line& l2 : page.lines) {
+            if (l2.box.y0 < w.box.y1 - 1 || l2.box.y0 > w.box.y1 + 5 * w.box.height()) continue;
+            for (const Cell& c2 : l2.cells) {
+              const double ov = Overlap(c2.box.x0, c2.box.x1, w.box.x0 - 2 * w.box.width(),
+                                        w.box.x1 + 2 * w.box.width());
+              if (ov <= 0) continue;
+              std::string digits = StripSpaces(NormalizeNumber(c2.text));
+              if (digits.size() != 12 || !std::all_of(digits.begin(), digits.end(), [](char d) {
+                    return d >= '0' && d <= '9';
+                  })) {
+                continue;
+              }
+              double cc = c2.confidence;
+              std::string clean = Clean(kCert, digits, &cc);
+              cands[kCert].push_back({clean, cc});
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // 5. Institution name fallback: the largest suffix line of page 1.
+  if (cands[kInstName].empty() && !pages.empty()) {
+    const PageLayout& page = pages[0];
+    double best_h = 0;
+    Cand best;
+    for (size_t li = 0; li < page.lines.size(); ++li) {
+      if (used[0][li]) continue;
+      const Line& line = page.lines[li];
+      for (size_t ci = 0; ci < line.cells.size(); ++ci) {
+        if (taken[0][li][ci]) continue;
+        const std::string t = StripSpaces(NormalizeText(line.cells[ci].text));
+        const std::u32string u = U32(t);
+        if (u.size() < 6 || u.find(U'：') != std::u32string::npos) continue;
+        bool suffix = false;
+        for (const auto& s : InstitutionSuffixes()) suffix |= EndsWith(u, s);
+        if (!suffix) continue;
+        if (line.height > best_h + 0.5) {
+          best_h = line.height;
+          best = {t, line.cells[ci].confidence * 0.9};
+        }
+      }
+    }
+    if (best_h > 0) cands[kInstName].push_back(best);
+  }
+
+  // 6. Decide.
+  auto& facts = ex.facts;
+  auto& r = facts.report;
+  std::array<Voted, kFieldCount> v;
+  for (int f = 0; f < kIgnore; ++f) v[f] = Vote(cands[f]);
+  auto set = [&](Fid f, std::string* out) {
+    *out = v[f].value;
+    ex.confidence[FieldName(f)] = v[f].found ? v[f].conf : 0.0;
+  };
+  set(kReportNo, &r.report_no);
+  set(kUscc, &r.institution);
+  set(kInstName, &facts.institution_name);
+  set(kCert, &r.certificate);
+  set(kClient, &r.client);
+  set(kSample, &r.sample);
+  set(kModel, &facts.sample_model);
+  set(kBatch, &facts.sample_batch);
+  set(kCategory, &facts.test_category);
+  set(kSampling, &r.sampling_date);
+  set(kReceipt, &r.receipt_date);
+  set(kTestStart, &r.test_start_date);
+  set(kTestEnd, &r.test_end_date);
+  set(kIssue, &r.issue_date);
+  set(kConclusion, &r.conclusion);
+  set(kApprover, &facts.approver);
+  set(kReviewer, &facts.reviewer);
+  set(kChief, &facts.chief_tester);
+  if (!facts.approver.empty()) r.signatories = {facts.approver};
+  ex.confidence["signatories"] = ex.confidence["approver"];
+
+  facts.cma_mark = mark;
+  ex.confidence["cma_mark"] =
+      pages.empty() ? 0.0 : (mark ? std::max(0.5, mark_conf) * 0.95 : (pages[0].ocr ? 0.7 : 0.9));
+
+  double table_conf = 0;
+  for (const Row& row : rows) {
+    double c = row.conf;
+    ledger::TestLine t = ToTestLine(row, &c);
+    if (t.item.empty() && t.result.empty()) continue;
+    r.test_lines.push_back(std::move(t));
+    ex.line_confidence.push_back(c);
+  }
+  if (!ex.line_confidence.empty()) {
+    table_conf = 1;
+    for (double c : ex.line_confidence) table_conf = std::min(table_conf, c);
+  }
+  ex.confidence["test_lines"] = table_conf;
+
+  const int n = static_cast<int>(pages.size());
+  if (printed_total > 0) {
+    facts.page_count = printed_total;
+    ex.confidence["page_count"] = printed_total == n ? page_conf : page_conf * 0.5;
+  } else {
+    facts.page_count = n;
+    ex.confidence["page_count"] = n > 0 ? 0.6 : 0.0;
+  }
+  for (size_t p = 0; p < pages.size(); ++p) {
+    if (pages[p].ocr) ex.warnings.push_back("page " + std::to_string(p + 1) + ": read by OCR");
+  }
+  return ex;
+}
+
+}  // namespace zhijian::intake
