@@ -25,6 +25,8 @@ void AddImportCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 // `zhijian gen registry --scale demo|province|national --seed N --out DIR [--load]`.
 void AddGenCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code);
+// `zhijian intake FILE... [--json]`: reads test reports (PDF, scans, images) into fields.
+void AddIntakeCommand(CLI::App& app, int* exit_code);
 
 // `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
 // adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then

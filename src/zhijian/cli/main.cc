@@ -30,6 +30,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
+#include "zhijian/intake/sources.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/registry/identity.h"
 #include "zhijian/server/http_server.h"
@@ -121,6 +122,8 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT at load time only (intake/sources.h).
+  intake::EnsureOmpThreadLimit(argv);
   if (sodium_init() < 0) {
     std::cerr << "libsodium failed to initialise\n";
     return 1;
@@ -213,6 +216,7 @@ int Main(int argc, char** argv) {
   AddGenCommand(app, db_url, &command_exit);
   AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
+  AddIntakeCommand(app, &command_exit);
 
   CLI11_PARSE(app, argc, argv);
   if (command_exit >= 0) return command_exit;

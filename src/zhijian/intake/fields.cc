@@ -12,6 +12,7 @@
 #include "zhijian/base/uscc.h"
 #include "zhijian/base/utf8.h"
 #include "zhijian/intake/normalize.h"
+#include "zhijian/registry/gen/generator.h"
 
 namespace zhijian::intake {
 namespace {
@@ -37,7 +38,8 @@ std::string U8(std::u32string_view s) {
   return out;
 }
 
-bool IsColon(char32_t c) { return c == ':' || c == U'：'; }
+// A label's colon; OCR often reads it as a semicolon.
+bool IsColon(char32_t c) { return c == ':' || c == U'：' || c == ';' || c == U'；'; }
 bool IsAsciiAlnum(char32_t c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -53,6 +55,23 @@ std::string JoinBroken(const std::string& a, const std::string& b) {
     return a + " " + b;
   }
   return a + b;
+}
+
+// Marks OCR puts before or after a value (quotes, bars, stray commas and dots): trimmed.
+bool IsNoise(char32_t c) {
+  static const std::u32string_view noise = U"“”\"'‘’|,，;；:：、`·[]{}《》_.。!！?？*^";
+  return noise.find(c) != std::u32string_view::npos;
+}
+std::string TrimNoise(const std::string& text, bool keep_end_marks) {
+  std::u32string t = U32(text);
+  size_t a = 0, b = t.size();
+  while (a < b && (IsNoise(t[a]) || t[a] == ' ')) ++a;
+  while (b > a &&
+         (t[b - 1] == ' ' ||
+          (IsNoise(t[b - 1]) && !(keep_end_marks && (t[b - 1] == U'。' || t[b - 1] == '.'))))) {
+    --b;
+  }
+  return U8(t.substr(a, b - a));
 }
 
 // Hamming distance <= 1 between equal-length strings.
@@ -220,15 +239,15 @@ Voted Vote(const std::vector<Cand>& cands) {
 
 // ---- value cleaning -------------------------------------------------------------------------
 
-bool IsNotStated(const std::string& v) {
-  return v.empty() || v == "/" || v == "-" || v == "--" || v == "无" || v == "\\";
-}
+bool IsNotStated(const std::string& v) { return v.empty() || v == "无" || IsNotStatedMark(v); }
 
 std::string StripSpaces(const std::string& s) { return RemoveAllSpaces(s); }
 
 // Snaps OCR text to a closed vocabulary when it differs by at most one character.
+// Snaps OCR text to a closed vocabulary when it differs by at most one character, or (with
+// `prefix`) when it is the beginning of exactly one word (OCR dropping "格" of "合格").
 std::string Snap(const std::string& text, const std::vector<std::string_view>& vocabulary,
-                 double* conf) {
+                 double* conf, bool prefix = false) {
   const std::u32string t = U32(text);
   for (std::string_view w : vocabulary) {
     if (text == w) return text;
@@ -237,6 +256,21 @@ std::string Snap(const std::string& text, const std::vector<std::string_view>& v
     if (WithinOne(t, U32(w)) && t.size() >= 2) {
       *conf *= 0.9;
       return std::string(w);
+    }
+  }
+  if (prefix && !t.empty()) {
+    std::string_view only;
+    int n = 0;
+    for (std::string_view w : vocabulary) {
+      const std::u32string uw = U32(w);
+      if (uw.size() > t.size() && uw.compare(0, t.size(), t) == 0) {
+        only = w;
+        ++n;
+      }
+    }
+    if (n == 1) {
+      *conf *= 0.8;
+      return std::string(only);
     }
   }
   return text;
@@ -254,9 +288,63 @@ const std::vector<std::string_view>& Categories() {
   return v;
 }
 
+bool UsccValid(const std::string& t) {
+  auto u = Uscc::Parse(t);
+  return u && !u->suspect();
+}
+
+// One extra character removed, or one character replaced by a look-alike, giving the only code
+// whose check characters both hold.
+std::optional<std::string> RepairUscc(const std::string& t) {
+  std::vector<std::string> found;
+  auto consider = [&](const std::string& c) {
+    if (UsccValid(c) && std::find(found.begin(), found.end(), c) == found.end()) {
+      found.push_back(c);
+    }
+  };
+  if (t.size() == 19) {
+    for (size_t i = 0; i < t.size(); ++i) consider(t.substr(0, i) + t.substr(i + 1));
+  } else if (t.size() == 18) {
+    static const std::array<std::pair<char, std::string_view>, 26> confusable = {{
+        {'0', "DQU8C"}, {'D', "0"}, {'Q', "0"},  {'U', "0"},  {'1', "7TJ"}, {'7', "1T"},
+        {'T', "17"},    {'J', "1"}, {'8', "B3"}, {'B', "8"},  {'3', "8"},   {'6', "G"},
+        {'G', "69C"},   {'9', "G"}, {'M', "NW"}, {'N', "MH"}, {'H', "N"},   {'E', "F"},
+        {'F', "E"},     {'K', "X"}, {'X', "KY"}, {'Y', "X"},  {'P', "R"},   {'R', "P"},
+        {'A', "4"},     {'4', "A"},
+    }};
+    for (size_t i = 0; i < t.size(); ++i) {
+      for (const auto& [from, to] : confusable) {
+        if (t[i] != from) continue;
+        for (char c : to) {
+          std::string cand = t;
+          cand[i] = c;
+          consider(cand);
+        }
+      }
+    }
+  }
+  if (found.size() != 1) return std::nullopt;
+  return found.front();
+}
+
+// A date OCR broke in its separators ("2024404.10", "20244L2.03" for 2024.04.10 / 2024.12.03):
+// ten characters with one intact separator at position 4 or 7 get the same at the other.
+std::optional<std::string> RepairDate(const std::string& text) {
+  std::string t = StripSpaces(NormalizeNumber(TrimNoise(text, false)));
+  for (char& c : t) {
+    if (c == 'L' || c == 'l' || c == 'I' || c == '|') c = '1';
+    if (c == 'O' || c == 'o') c = '0';
+  }
+  if (t.size() != 10) return std::nullopt;
+  auto sep = [](char c) { return c == '.' || c == '-' || c == '/'; };
+  if (sep(t[4]) && !sep(t[7])) t[7] = t[4];
+  if (sep(t[7]) && !sep(t[4])) t[4] = t[7];
+  return NormalizeDate(t);
+}
+
 // Cleans a raw value of field f; adjusts *conf for values failing their check.
 std::string Clean(Fid f, const std::string& raw, double* conf) {
-  std::string v = NormalizeText(raw);
+  std::string v = TrimNoise(NormalizeText(raw), /*keep_end_marks=*/f == kConclusion);
   if (IsNotStated(v)) return "";
   switch (f) {
     case kReportNo: {
@@ -273,12 +361,15 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
         if (c == 'V') c = 'Y';
       }
       auto u = Uscc::Parse(t);
-      if (!u) {
-        *conf *= 0.5;
-        return t;
+      if (u && !u->suspect()) return u->str();
+      // OCR dropped in or misread one character: the two check characters (GB 11714 and
+      // GB 32100) admit exactly one repair, or none is made.
+      if (auto fixed = RepairUscc(t)) {
+        *conf *= 0.8;
+        return *fixed;
       }
-      if (!u->checks().check_ok) *conf *= 0.5;
-      return u->str();
+      *conf *= 0.5;
+      return u ? u->str() : t;
     }
     case kCert: {
       std::string t = StripSpaces(NormalizeNumber(v));
@@ -296,6 +387,10 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
     case kIssue: {
       auto dates = FindDates(v);
       if (dates.empty()) {
+        if (auto d = RepairDate(v)) {
+          *conf *= 0.8;
+          return *d;
+        }
         *conf *= 0.5;
         return v;
       }
@@ -303,8 +398,30 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
     }
     case kApprover:
     case kReviewer:
-    case kChief:
-      return StripSpaces(v);
+    case kChief: {
+      // Chinese names: ideographs (and the middle dot of transcribed names) only.
+      std::u32string out;
+      for (char32_t c : U32(v)) {
+        if (IsIdeograph(c) || c == U'·') out.push_back(c);
+      }
+      if (out.size() != U32(StripSpaces(v)).size()) *conf *= 0.9;
+      return U8(out);
+    }
+    case kBatch: {
+      // A vehicle identification number (GB 16735: 17 characters, never I, O or Q).
+      std::string t = StripSpaces(v);
+      const bool vin = t.size() == 17 && std::all_of(t.begin(), t.end(), [](char ch) {
+                         return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
+                       });
+      if (vin && std::count_if(t.begin(), t.end(), [](char ch) { return ch >= 'A'; }) >= 3) {
+        for (char& ch : t) {
+          if (ch == 'O' || ch == 'Q') ch = '0';
+          if (ch == 'I') ch = '1';
+        }
+        return t;
+      }
+      return v;
+    }
     case kCategory:
       return Snap(StripSpaces(v), Categories(), conf);
     default:
@@ -314,7 +431,19 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
 
 // ---- tables ---------------------------------------------------------------------------------
 
-enum ColKind { kIndex, kItem, kParam, kStandard, kUnit, kLimit, kResult, kVerdict, kColKinds };
+// kOther: a heading cell OCR garbled; it bounds its column, whose text is dropped.
+enum ColKind {
+  kIndex,
+  kItem,
+  kParam,
+  kStandard,
+  kUnit,
+  kLimit,
+  kResult,
+  kVerdict,
+  kOther,
+  kColKinds
+};
 
 const std::vector<std::pair<std::u32string, ColKind>>& HeaderWords() {
   static const std::vector<std::pair<std::u32string, ColKind>> words = [] {
@@ -376,13 +505,38 @@ struct Column {
 };
 
 // The columns of a header line, or empty.
+// A heading cell's text without spaces and the punctuation OCR adds ("检测结果。").
+std::u32string HeadingText(const std::string& text) {
+  std::u32string out;
+  for (char32_t c : U32(StripSpaces(NormalizeText(text)))) {
+    if (IsIdeograph(c) || IsAsciiAlnum(c) || c == '(' || c == ')' || c == '/') out.push_back(c);
+  }
+  return out;
+}
+
+// The columns of a header line, or empty. At least three kinds, among them the item and the
+// result or verdict, must be read, and most cells must be headings (one may be garbled).
 std::vector<Column> HeaderColumns(const Line& line) {
+  if (line.cells.size() < 3) return {};
   std::vector<Column> cols;
   std::array<bool, kColKinds> seen{};
+  int unknown = 0;
   for (const Cell& c : line.cells) {
-    const std::u32string t = U32(StripSpaces(NormalizeText(c.text)));
+    const std::u32string t = HeadingText(c.text);
     auto seg = SegmentHeader(t);
-    if (seg.empty()) return {};
+    if (seg.empty() && t.size() >= 3) {
+      for (const auto& [w, k] : HeaderWords()) {
+        if (w.size() >= 3 && WithinOne(t, w)) {
+          seg = {{k, t.size()}};
+          break;
+        }
+      }
+    }
+    if (seg.empty()) {
+      if (t.size() > 8 || ++unknown > 1) return {};
+      cols.push_back({kOther, c.box.x0, c.box.x1});
+      continue;
+    }
     double x = c.box.x0;
     const double per = c.box.width() / static_cast<double>(std::max<size_t>(t.size(), 1));
     for (const auto& [k, len] : seg) {
@@ -393,7 +547,7 @@ std::vector<Column> HeaderColumns(const Line& line) {
     }
   }
   int kinds = 0;
-  for (bool s : seen) kinds += s;
+  for (int k = 0; k < kOther; ++k) kinds += seen[k];
   if (kinds < 3 || !seen[kItem] || !(seen[kResult] || seen[kVerdict])) return {};
   std::sort(cols.begin(), cols.end(), [](const Column& a, const Column& b) { return a.x0 < b.x0; });
   for (size_t i = 0; i < cols.size(); ++i) {
@@ -461,6 +615,7 @@ bool StartsWithLabel(const Line& line) {
 struct Row {
   std::array<std::string, kColKinds> cells;
   double conf = 1;
+  bool ocr = false;
 };
 
 struct TableResult {
@@ -504,13 +659,19 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
     }
     std::array<std::string, kColKinds> cells;
     for (int k = 0; k < kColKinds; ++k) cells[k] = NormalizeText(JoinWords(parts[k]));
-    const bool starts = has_index ? !cells[kIndex].empty() : !cells[kItem].empty();
+    // A row's first line has every cell's first line (cells are top-aligned): its number, or
+    // without a number column its item with a result or verdict. Lines with neither continue the
+    // row above (an item or a standard number wrapped in its cell).
+    const bool starts =
+        has_index ? !cells[kIndex].empty()
+                  : !cells[kItem].empty() && (!cells[kResult].empty() || !cells[kVerdict].empty());
     (*used)[i] = true;
     prev_bottom = line.box.y1;
     if (starts || rows->empty() || !in_table_row) {
       Row r;
       r.cells = cells;
       r.conf = conf;
+      r.ocr = page.ocr;
       rows->push_back(std::move(r));
       in_table_row = true;
     } else {
@@ -521,11 +682,81 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
   }
 }
 
+// A measured value or limit OCR padded with a stray mark or two ("0.012四", "”<0.01"): the one
+// number in it, with its sign.
+std::string OcrValue(const std::string& text, double* conf) {
+  const std::string t = TrimNoise(text, false);
+  // (std::regex works on bytes: multi-byte signs must be alternatives, not a bracket.)
+  static const std::regex number("(?:<|>|≤|≥)?[0-9]+(\\.[0-9]+)?");
+  auto begin = std::sregex_iterator(t.begin(), t.end(), number);
+  const auto end = std::sregex_iterator();
+  if (std::distance(begin, end) != 1) return t;
+  const std::string n = begin->str();
+  if (n == t) return t;
+  const size_t extra = U32(t).size() - U32(n).size();
+  if (extra > 2) return t;
+  *conf *= 0.8;
+  return n;
+}
+
+// A standard number whose "/T" OCR garbled: "JGJIT 70-2009", "DB37丰900814-2012",
+// "DB37/901019-2020", "DB37T 900916-2020" -> "<prefix>/T <number>".
+std::string OcrStandard(const std::string& text) {
+  std::string t = TrimNoise(text, false);
+  if (StandardNo::Parse(t)) return t;
+  static const std::regex garbled(
+      "^([A-Z]{1,5}[0-9]{0,4}) ?(?:/|I|l|1|\\||丰|帮|中)?T? ?([0-9][0-9.]*-[0-9]{4})$");
+  std::smatch m;
+  if (std::regex_match(t, m, garbled)) {
+    const std::string slash_t = m[1].str() + "/T " + m[2].str();
+    const std::string plain = m[1].str() + " " + m[2].str();
+    // Something stood between prefix and number: it was "/T".
+    const bool had_mark = t.size() > static_cast<size_t>(m[1].length() + m[2].length() + 1);
+    const std::string guess = had_mark ? slash_t : plain;
+    if (StandardNo::Parse(guess)) return guess;
+  }
+  return t;
+}
+
+const std::vector<std::string_view>& ResultWords() {
+  static const std::vector<std::string_view> v = {"符合", "不符合", "合格",   "不合格", "未检出",
+                                                  "检出", "无裂纹", "有裂纹", "无异常"};
+  return v;
+}
+
+// The test items of the standards catalogue (data/standards/catalogue.tsv): OCR's reading of an
+// item that differs from exactly one of them in one character of three or more is taken for it.
+std::optional<std::string> SnapItem(const std::string& item) {
+  static const std::vector<std::u32string> items = [] {
+    std::vector<std::u32string> v;
+    auto cat = registry::gen::RealCatalogue();
+    if (!cat) return v;
+    for (const auto& e : *cat) {
+      for (const auto& i : e.items) v.push_back(U32(NormalizeText(i)));
+    }
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }();
+  const std::u32string t = U32(item);
+  if (t.size() < 3) return std::nullopt;
+  if (std::binary_search(items.begin(), items.end(), t)) return std::nullopt;
+  const std::u32string* found = nullptr;
+  for (const auto& i : items) {
+    if (!WithinOne(t, i)) continue;
+    if (found) return std::nullopt;
+    found = &i;
+  }
+  if (!found) return std::nullopt;
+  return U8(*found);
+}
+
 ledger::TestLine ToTestLine(const Row& r, double* conf) {
   ledger::TestLine t;
   t.item = NormalizeText(r.cells[kItem]);
   t.parameter = NormalizeText(r.cells[kParam]);
-  const std::string std_text = NormalizeNumber(r.cells[kStandard]);
+  std::string std_text = NormalizeNumber(r.cells[kStandard]);
+  if (r.ocr) std_text = OcrStandard(std_text);
   if (auto s = StandardNo::Parse(std_text)) {
     t.standard = s->str();
   } else {
@@ -534,10 +765,33 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
   }
   t.unit = NormalizeUnit(r.cells[kUnit]);
   t.limit = NormalizeNumber(r.cells[kLimit]);
+  // OCR reads "≤"/"≥" of a limit as "<"/">"; limits are written with the former (GB 1.1).
+  if (r.ocr && (t.limit.rfind("<", 0) == 0 || t.limit.rfind(">", 0) == 0)) {
+    t.limit = (t.limit[0] == '<' ? "≤" : "≥") + t.limit.substr(1);
+    *conf *= 0.9;
+  }
   t.result = NormalizeNumber(r.cells[kResult]);
+  if (r.ocr) {
+    t.result = OcrValue(t.result, conf);
+    t.limit = OcrValue(t.limit, conf);
+    t.item = TrimNoise(t.item, false);
+    t.parameter = TrimNoise(t.parameter, false);
+    t.unit = TrimNoise(t.unit, false);
+  }
   double c = 1;
-  t.verdict = Snap(StripSpaces(r.cells[kVerdict]), Verdicts(), &c);
+  t.verdict = Snap(StripSpaces(r.ocr ? TrimNoise(r.cells[kVerdict], false) : r.cells[kVerdict]),
+                   Verdicts(), &c, /*prefix=*/true);
+  if (r.ocr) {
+    t.result = Snap(StripSpaces(t.result), ResultWords(), &c);
+    if (auto item = SnapItem(t.item)) {
+      t.item = *item;
+      c *= 0.85;
+    }
+  }
   *conf *= c;
+  for (std::string* cell : {&t.parameter, &t.standard, &t.unit, &t.limit, &t.result, &t.verdict}) {
+    if (IsNotStatedMark(*cell)) cell->clear();
+  }
   return t;
 }
 
@@ -686,8 +940,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
     double x0;
   };
   std::vector<ConclusionAt> conclusions;
-  int printed_total = 0;
-  double page_conf = 0;
+  std::map<int, std::pair<int, double>> totals;  // printed total -> (pages, best confidence)
   // (page, line, cell) of cells used as a value or a label, for the institution-name fallback.
   std::vector<std::vector<std::vector<bool>>> taken(pages.size());
   for (size_t p = 0; p < pages.size(); ++p) {
@@ -699,17 +952,15 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
       if (used[p][li]) continue;
       const std::string text = LineText(line);
       if (auto pc = MatchPageCount(text)) {
-        if (pc->total > printed_total) {
-          printed_total = pc->total;
-          page_conf = 0;
-        }
         double c = 1;
         for (const Cell& cell : line.cells) c = std::min(c, cell.confidence);
-        page_conf = std::max(page_conf, c);
+        auto& t = totals[pc->total];
+        t.first += 1;
+        t.second = std::max(t.second, c);
       }
       for (size_t ci = 0; ci < line.cells.size(); ++ci) {
         const Cell& cell = line.cells[ci];
-        std::string rest_text = NormalizeText(cell.text);
+        std::string rest_text = TrimNoise(NormalizeText(cell.text), true);
         double conf = cell.confidence;
         bool first = true;
         while (!rest_text.empty()) {
@@ -829,34 +1080,76 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
     }
   }
 
-  // 5. Institution name fallback: the largest suffix line of page 1.
-  if (cands[kInstName].empty() && !pages.empty()) {
+  // 4b. The mark's own number: a 12-digit certificate number standing alone (no label) in the
+  // upper part of page 1. OCR often cannot read the letters of the mark, a graphic, but reads
+  // the number printed under it.
+  if (!mark && !pages.empty()) {
     const PageLayout& page = pages[0];
-    double best_h = 0;
-    Cand best;
     for (size_t li = 0; li < page.lines.size(); ++li) {
       if (used[0][li]) continue;
       const Line& line = page.lines[li];
+      if (line.box.cy() > 0.3 * page.height) continue;
       for (size_t ci = 0; ci < line.cells.size(); ++ci) {
         if (taken[0][li][ci]) continue;
-        const std::string t = StripSpaces(NormalizeText(line.cells[ci].text));
-        const std::u32string u = U32(t);
-        if (u.size() < 6 || u.find(U'：') != std::u32string::npos) continue;
-        bool suffix = false;
-        for (const auto& s : InstitutionSuffixes()) suffix |= EndsWith(u, s);
-        if (!suffix) continue;
-        if (line.height > best_h + 0.5) {
-          best_h = line.height;
-          best = {t, line.cells[ci].confidence * 0.9};
-        }
+        const std::string digits = StripSpaces(NormalizeNumber(line.cells[ci].text));
+        if (digits.size() != 12 || !CmaCertNo::Parse(digits)) continue;
+        mark = true;
+        mark_conf = std::max(mark_conf, 0.85 * line.cells[ci].confidence);
+        cands[kCert].push_back({digits, line.cells[ci].confidence});
       }
     }
-    if (best_h > 0) cands[kInstName].push_back(best);
+  }
+
+  // 5. Institution name fallback: lines ending in 有限公司, 中心, ... that are no labelled value:
+  // the largest of page 1, and the page headers (top 12%) of every page.
+  if (cands[kInstName].empty()) {
+    for (size_t p = 0; p < pages.size(); ++p) {
+      const PageLayout& page = pages[p];
+      double best_h = 0;
+      Cand best;
+      for (size_t li = 0; li < page.lines.size(); ++li) {
+        if (used[p][li]) continue;
+        const Line& line = page.lines[li];
+        if (p > 0 && line.box.cy() > 0.12 * page.height) continue;
+        for (size_t ci = 0; ci < line.cells.size(); ++ci) {
+          if (taken[p][li][ci]) continue;
+          const std::string t = StripSpaces(NormalizeText(line.cells[ci].text));
+          const std::u32string u = U32(t);
+          if (u.size() < 6 || u.find(U'：') != std::u32string::npos) continue;
+          // "国家…检验中心(临沂)": the suffix comes before a trailing place in parentheses.
+          std::u32string stem = u;
+          if (!stem.empty() && stem.back() == ')') {
+            const size_t open = stem.rfind('(');
+            if (open != std::u32string::npos && open > 0) stem = stem.substr(0, open);
+          }
+          bool suffix = false;
+          for (const auto& sfx : InstitutionSuffixes()) suffix |= EndsWith(stem, sfx);
+          if (!suffix) continue;
+          if (line.height > best_h + 0.5) {
+            best_h = line.height;
+            best = {t, line.cells[ci].confidence * (p == 0 ? 0.9 : 0.8)};
+          }
+        }
+      }
+      if (best_h > 0) cands[kInstName].push_back(best);
+    }
   }
 
   // 6. Decide.
   auto& facts = ex.facts;
   auto& r = facts.report;
+  // An institution name OCR read in part ("科岳水质检测有限公司") loses to a reading that contains
+  // it ("菏泽科岳水质检测有限公司"): OCR drops characters of large type more often than it adds
+  // some.
+  for (Cand& a : cands[kInstName]) {
+    for (const Cand& b : cands[kInstName]) {
+      if (b.value.size() > a.value.size() && !a.value.empty() &&
+          b.value.find(a.value) != std::string::npos) {
+        a.value = b.value;
+        a.conf = std::min(a.conf, b.conf);
+      }
+    }
+  }
   std::array<Voted, kFieldCount> v;
   for (int f = 0; f < kIgnore; ++f) v[f] = Vote(cands[f]);
   auto set = [&](Fid f, std::string* out) {
@@ -903,7 +1196,23 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
   ex.confidence["test_lines"] = table_conf;
 
   const int n = static_cast<int>(pages.size());
-  if (printed_total > 0) {
+  // The total most pages print; a total OCR read on one page only that differs from the pages
+  // read is taken for a misreading.
+  int printed_total = 0, votes = 0;
+  double page_conf = 0;
+  for (const auto& [total, t] : totals) {
+    if (t.first > votes || (t.first == votes && total == n)) {
+      printed_total = total;
+      votes = t.first;
+      page_conf = t.second;
+    }
+  }
+  const bool ocr_any =
+      std::any_of(pages.begin(), pages.end(), [](const PageLayout& p) { return p.ocr; });
+  if (printed_total > 0 && printed_total != n && votes == 1 && ocr_any) {
+    facts.page_count = n;
+    ex.confidence["page_count"] = 0.5;
+  } else if (printed_total > 0) {
     facts.page_count = printed_total;
     ex.confidence["page_count"] = printed_total == n ? page_conf : page_conf * 0.5;
   } else {

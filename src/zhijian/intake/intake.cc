@@ -1,5 +1,6 @@
 #include "zhijian/intake/intake.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -35,6 +36,35 @@ PageText FromOcr(const std::vector<Word>& words, const GrayImage& image) {
   return page;
 }
 
+// Sparse text of the top quarter of the page that the page pass did not read (no overlap with
+// its words), added as lines of their own.
+void AddHeaderWords(Ocr& ocr, const GrayImage& image, std::vector<Word>* words) {
+  GrayImage band;
+  band.width = image.width;
+  band.height = image.height / 4;
+  band.dpi = image.dpi;
+  band.pixels.assign(image.pixels.begin(),
+                     image.pixels.begin() + static_cast<long>(band.width) * band.height);
+  auto extra = ocr.Recognize(band, OcrMode::kSparse);
+  if (!extra) return;  // the page pass stands on its own
+  int next_line = 0;
+  for (const Word& w : *words) next_line = std::max(next_line, w.line + 1);
+  for (Word w : *extra) {
+    bool overlaps = false;
+    for (const Word& o : *words) {
+      const double ix = std::min(o.box.x1, w.box.x1) - std::max(o.box.x0, w.box.x0);
+      const double iy = std::min(o.box.y1, w.box.y1) - std::max(o.box.y0, w.box.y0);
+      if (ix > 0 && iy > 0) {
+        overlaps = true;
+        break;
+      }
+    }
+    if (overlaps) continue;
+    w.line = w.line < 0 ? -1 : next_line + w.line;
+    words->push_back(std::move(w));
+  }
+}
+
 }  // namespace
 
 Ocr& DefaultOcr() {
@@ -59,7 +89,8 @@ Result<std::vector<PageText>> ReadPages(std::string bytes, const Options& option
   std::vector<PageText> pages;
   for (int i = 0; i < doc->page_count(); ++i) {
     ZJ_ASSIGN_OR_RETURN(PageText text, doc->Text(i));
-    if (TextChars(text) >= static_cast<size_t>(options.min_text_chars) || !options.allow_ocr) {
+    const bool has_text = TextChars(text) >= static_cast<size_t>(options.min_text_chars);
+    if ((has_text && !options.force_ocr) || !options.allow_ocr) {
       pages.push_back(std::move(text));
       continue;
     }
@@ -67,6 +98,7 @@ Result<std::vector<PageText>> ReadPages(std::string bytes, const Options& option
     Ocr& ocr = options.ocr ? *options.ocr : DefaultOcr();
     auto words = ocr.Recognize(image);
     if (!words) return std::move(words).error().WithDetail("page " + std::to_string(i + 1));
+    if (i == 0 && options.header_pass) AddHeaderWords(ocr, image, &*words);
     pages.push_back(FromOcr(*words, image));
   }
   return pages;

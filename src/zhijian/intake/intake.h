@@ -4,7 +4,7 @@
 // Purpose: the front of the report compliance checks. `ReadFile` / `ReadBytes` open the document
 // (sources.h: poppler-cpp for PDFs, Leptonica for images), take each PDF page's text layer with
 // word boxes, or — for a page without one, and for images — render it at `ocr_dpi` and OCR it
-// (Tesseract 5, chi_sim+eng), group words into lines and cells (layout.h) and extract the fields
+// (Tesseract 5, Chinese), group words into lines and cells (layout.h) and extract the fields
 // (fields.h). The result's `facts` is a checks::ReportFacts (report_facts.h), the same input the
 // checks get from a registration, with facts.report.document_sha256 set to the SHA-256 of the
 // document's bytes and facts.source kTextPdf or kScan (any page read by OCR).
@@ -34,11 +34,15 @@ struct Options {
   int ocr_dpi = 300;        // rendering resolution of PDF pages without a text layer
   int min_text_chars = 20;  // a text layer with fewer characters counts as none
   bool allow_ocr = true;    // false: pages without text are left empty (no Tesseract)
+  bool force_ocr = false;   // OCR every page, even one with a text layer (for measuring)
   Ocr* ocr = nullptr;       // nullptr: DefaultOcr()
+  // Page 1 is OCR'd a second time in its top quarter as sparse text (OcrMode::kSparse), for the
+  // mark's certificate number that layout analysis takes for part of a graphic.
+  bool header_pass = true;
   DocumentLimits limits;
 };
 
-// The process-wide Tesseract OCR with the default options (chi_sim+eng).
+// The process-wide Tesseract OCR with the default options (sources.h TesseractOptions).
 Ocr& DefaultOcr();
 
 Result<Extraction> ReadBytes(std::string bytes, const Options& options = {});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "zhijian/base/utf8.h"
 #include "zhijian/intake/normalize.h"
@@ -42,11 +43,6 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-struct LineAcc {
-  Box box;
-  std::vector<Word> words;
-};
-
 }  // namespace
 
 void Box::Extend(const Box& b) {
@@ -78,33 +74,62 @@ PageLayout BuildLayout(const PageText& page, double cell_gap) {
   layout.width = page.width;
   layout.height = page.height;
   layout.ocr = page.ocr;
-  std::vector<const Word*> words;
+  // Fragments: a source line, or a single word when the source has no lines.
+  struct Fragment {
+    Box box;  // x extent of its words; y extent of its median word
+    std::vector<Word> words;
+  };
+  std::vector<Fragment> frags;
+  std::map<int, size_t> by_line;
   for (const Word& w : page.words) {
     if (w.text.empty() || w.box.height() <= 0 || IsRuleNoise(w.text)) continue;
     if (RemoveAllSpaces(w.text).empty()) continue;
-    words.push_back(&w);
+    if (w.line >= 0) {
+      auto [it, fresh] = by_line.emplace(w.line, frags.size());
+      if (fresh) frags.push_back({w.box, {}});
+      frags[it->second].words.push_back(w);
+    } else {
+      frags.push_back({w.box, {w}});
+    }
   }
-  std::sort(words.begin(), words.end(), [](const Word* a, const Word* b) {
-    if (a->box.cy() != b->box.cy()) return a->box.cy() < b->box.cy();
-    return a->box.x0 < b->box.x0;
+  for (Fragment& f : frags) {
+    if (f.words.size() < 2) continue;
+    std::vector<double> y0, y1;
+    f.box = f.words.front().box;
+    for (const Word& w : f.words) {
+      f.box.Extend(w.box);
+      y0.push_back(w.box.y0);
+      y1.push_back(w.box.y1);
+    }
+    f.box.y0 = Median(y0);
+    f.box.y1 = std::max(Median(y1), f.box.y0 + 1);
+  }
+  std::sort(frags.begin(), frags.end(), [](const Fragment& a, const Fragment& b) {
+    if (a.box.cy() != b.box.cy()) return a.box.cy() < b.box.cy();
+    return a.box.x0 < b.box.x0;
   });
-  std::vector<LineAcc> lines;
-  for (const Word* w : words) {
+  struct Acc {
+    Box box;              // union of the fragments' boxes
+    std::vector<Box> xs;  // the fragments' boxes, for the collision test
+    std::vector<Word> words;
+  };
+  std::vector<Acc> lines;
+  for (const Fragment& f : frags) {
     int best = -1;
     double best_ratio = 0.5;
-    // Only the last few lines can overlap a word sorted by its centre.
+    // Only the last few lines can overlap a fragment sorted by its centre.
     for (int i = static_cast<int>(lines.size()) - 1;
          i >= 0 && i >= static_cast<int>(lines.size()) - 4; --i) {
       const Box& lb = lines[i].box;
-      const double overlap = std::min(lb.y1, w->box.y1) - std::max(lb.y0, w->box.y0);
+      const double overlap = std::min(lb.y1, f.box.y1) - std::max(lb.y0, f.box.y0);
       if (overlap <= 0) continue;
-      const double ratio = overlap / std::max(1e-6, std::min(lb.height(), w->box.height()));
+      const double ratio = overlap / std::max(1e-6, std::min(lb.height(), f.box.height()));
       if (ratio <= best_ratio) continue;
-      // A word that sits on top of a word of the line belongs to another line.
+      // A fragment that sits on top of one of the line belongs to another line.
       bool collides = false;
-      for (const Word& o : lines[i].words) {
-        const double xo = std::min(o.box.x1, w->box.x1) - std::max(o.box.x0, w->box.x0);
-        if (xo > 0.5 * std::min(o.box.width(), w->box.width())) {
+      for (const Box& o : lines[i].xs) {
+        const double xo = std::min(o.x1, f.box.x1) - std::max(o.x0, f.box.x0);
+        if (xo > 0.5 * std::min(o.width(), f.box.width())) {
           collides = true;
           break;
         }
@@ -114,15 +139,17 @@ PageLayout BuildLayout(const PageText& page, double cell_gap) {
       best_ratio = ratio;
     }
     if (best < 0) {
-      lines.push_back({w->box, {*w}});
+      lines.push_back({f.box, {f.box}, f.words});
     } else {
-      lines[best].words.push_back(*w);
-      lines[best].box.Extend(w->box);
+      Acc& a = lines[best];
+      a.box.Extend(f.box);
+      a.xs.push_back(f.box);
+      a.words.insert(a.words.end(), f.words.begin(), f.words.end());
     }
   }
   std::sort(lines.begin(), lines.end(),
-            [](const LineAcc& a, const LineAcc& b) { return a.box.cy() < b.box.cy(); });
-  for (LineAcc& acc : lines) {
+            [](const Acc& a, const Acc& b) { return a.box.cy() < b.box.cy(); });
+  for (Acc& acc : lines) {
     std::sort(acc.words.begin(), acc.words.end(),
               [](const Word& a, const Word& b) { return a.box.x0 < b.box.x0; });
     Line line;

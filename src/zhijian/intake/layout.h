@@ -8,6 +8,11 @@
 // character), joining the words of a cell with a space only between two non-Chinese words
 // (normalize.h IsCjk), so that OCR's "报 告 编 号" and a text layer's "报告编号" become the same.
 //
+// Words that the source put on one line (Word::line, from OCR) are grouped as a fragment first,
+// with the vertical extent of its median word (OCR boxes of single characters are sometimes much
+// taller than the text); fragments then form lines by vertical overlap like single words, so that
+// columns OCR read as separate blocks still meet on one line.
+//
 // Ownership: plain values. Thread-safety: pure functions.
 // Errors: none (empty pages give no lines).
 #pragma once
@@ -31,6 +36,7 @@ struct Word {
   std::string text;  // UTF-8 as the source gave it (not normalised)
   Box box;
   double confidence = 1.0;  // [0, 1]
+  int line = -1;            // the source's own line (OCR text lines), -1 when it has none
 };
 
 struct PageText {

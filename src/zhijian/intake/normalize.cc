@@ -176,6 +176,10 @@ bool StartsWith(const std::u32string& s, size_t i, std::u32string_view w) {
 
 }  // namespace
 
+bool IsNotStatedMark(std::string_view t) {
+  return t == "/" || t == "-" || t == "--" || t == "\\" || t == "—" || t == "／";
+}
+
 bool IsCjk(char32_t cp) {
   return IsIdeograph(cp) || (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFFEF);
 }
@@ -200,6 +204,26 @@ std::string NormalizeUnit(std::string_view text) {
   std::u32string t;
   for (char32_t c : s) {
     if (c != ' ') t.push_back(c);
+  }
+  // Chinese OCR reads the "L" of litre (and the slash before it) as "儿": "mg/儿", "mg儿L".
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] != U'儿') continue;
+    const bool slash = i > 0 && t[i - 1] == '/';
+    const bool ell = i + 1 < t.size() && t[i + 1] == 'L';
+    if (ell) {
+      t.replace(i, 2, slash ? U"L" : U"/L");
+    } else {
+      t[i] = 'L';
+    }
+  }
+  // OCR reads "μ" as "h", "p" or "u" before "mol" and "g/": "hmol/mol".
+  if (t.size() >= 4 && (t[0] == 'h' || t[0] == 'p') &&
+      (t.compare(1, 3, U"mol") == 0 || t.compare(1, 2, U"g/") == 0)) {
+    t[0] = 'u';
+  }
+  // The slash OCR lost: "mgL" -> "mg/L".
+  for (std::u32string_view whole : {U"mgL", U"ugL", U"mgkg", U"ugkg", U"gkg"}) {
+    if (t == whole) t.insert(whole.size() - (whole.back() == 'L' ? 1 : 2), 1, '/');
   }
   std::u32string out;
   for (size_t i = 0; i < t.size(); ++i) {

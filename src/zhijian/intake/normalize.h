@@ -18,7 +18,8 @@
 //                    "0,05" → "0.05"; no spaces inside "≤ 0.2".
 //   NormalizeUnit    NormalizeNumber's folding plus the unit spellings: µ (U+00B5) and "u" before
 //                    g/L/m/mol → μ (U+03BC); "°C" "oC" "0C" → "℃"; "Kg" → "kg"; "m3"/"m^3" → "m³";
-//                    "cfu" → "CFU"; spaces removed.
+//                    "cfu" → "CFU"; "儿" (OCR for "L", or "/L") → "L" ("mg/儿", "mg儿L" → "mg/L");
+//                    spaces removed.
 //   NormalizeDate    "2024年3月5日", "2024年03月05日", "2024.03.05", "2024.3.5", "2024-3-5",
 //                    "2024/3/5", "20240305" (with any of the above spacing and full-width digits)
 //                    → "2024-03-05"; nullopt for anything else or an impossible date.
@@ -39,6 +40,10 @@ std::string NormalizeNumber(std::string_view text);
 std::string NormalizeUnit(std::string_view text);
 std::optional<std::string> NormalizeDate(std::string_view text);
 std::vector<std::string> FindDates(std::string_view text);
+
+// True for the marks reports print for "not stated / not applicable": "/", "-", "--", "\\", "—"
+// (after NormalizeText). Intake reads them as "" in every field and table cell.
+bool IsNotStatedMark(std::string_view normalized);
 
 // True for the code points intake treats as Chinese (CJK ideographs, CJK punctuation U+3000..
 // U+303F, full-width forms U+FF00..U+FFEF): no space is kept next to them.

@@ -28,13 +28,16 @@ class TesseractOcr final : public Ocr {
  public:
   explicit TesseractOcr(TesseractOptions options) : options_(std::move(options)) {}
 
-  Result<std::vector<Word>> Recognize(const GrayImage& image) override {
+  Result<std::vector<Word>> Recognize(const GrayImage& image, OcrMode mode) override {
     if (image.width <= 0 || image.height <= 0 ||
         image.pixels.size() !=
             static_cast<size_t>(image.width) * static_cast<size_t>(image.height)) {
       return Error(Error::Kind::kUnprocessable, "intake.ocr-failed", "图像无效", "invalid image");
     }
     ZJ_ASSIGN_OR_RETURN(tesseract::TessBaseAPI * api, Api());
+    api->SetPageSegMode(mode == OcrMode::kSparse
+                            ? tesseract::PSM_SPARSE_TEXT
+                            : static_cast<tesseract::PageSegMode>(options_.page_segmentation));
     api->SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
     if (image.dpi > 0) api->SetSourceResolution(static_cast<int>(image.dpi + 0.5));
     if (api->Recognize(nullptr) != 0) {
@@ -44,8 +47,10 @@ class TesseractOcr final : public Ocr {
     }
     std::vector<Word> words;
     std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+    int line = -1;
     if (it) {
       do {
+        if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) ++line;
         std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
         if (!text || !*text.get()) continue;
         int l = 0, t = 0, r = 0, b = 0;
@@ -55,6 +60,7 @@ class TesseractOcr final : public Ocr {
         w.box = {static_cast<double>(l), static_cast<double>(t), static_cast<double>(r),
                  static_cast<double>(b)};
         w.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
+        w.line = line;
         words.push_back(std::move(w));
       } while (it->Next(tesseract::RIL_WORD));
     }
@@ -64,8 +70,6 @@ class TesseractOcr final : public Ocr {
 
  private:
   Result<tesseract::TessBaseAPI*> Api() {
-    static std::once_flag env_once;
-    std::call_once(env_once, [] { setenv("OMP_THREAD_LIMIT", "1", /*overwrite=*/0); });
     QuietLeptonica();
     Engine& e = ThreadEngine();
     const std::string key = options_.datapath + "|" + options_.languages;
@@ -77,7 +81,6 @@ class TesseractOcr final : public Ocr {
                    "文字识别引擎不可用（缺少 Tesseract 语言数据）",
                    "OCR unavailable (Tesseract language data missing)", options_.languages);
     }
-    api->SetPageSegMode(tesseract::PSM_AUTO);
     api->SetVariable("debug_file", "/dev/null");
     e.api = std::move(api);
     e.key = key;

@@ -1,5 +1,9 @@
 #include "zhijian/intake/sources.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "zhijian/intake/document_internal.h"
 
 namespace zhijian::intake {
@@ -33,6 +37,13 @@ const char* DocumentKindName(DocumentKind kind) {
       return "tiff";
   }
   return "";
+}
+
+void EnsureOmpThreadLimit(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  setenv("OMP_THREAD_LIMIT", "1", 1);
+  execv("/proc/self/exe", argv);
+  // exec failed (no /proc): go on with OpenMP's default, slower but correct.
 }
 
 Result<std::unique_ptr<Document>> OpenDocument(std::string bytes, const DocumentLimits& limits) {

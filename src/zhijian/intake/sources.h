@@ -7,10 +7,14 @@
 //              ("%PDF-", PNG, JPEG, TIFF magic numbers), not from a file name.
 //   Ocr        words with boxes and confidences from a gray image. TesseractOcr keeps one
 //              tesseract::TessBaseAPI per thread (thread_local, initialised on the thread's first
-//              page — init is slow — and reused), languages "chi_sim+eng" by default. Before the
-//              first initialisation OMP_THREAD_LIMIT is set to 1 unless the environment already
-//              sets it (Tesseract's OpenMP threads make it several times slower on shared
-//              cores). Page segmentation: automatic (PSM 3).
+//              page — init is slow — and reused); languages and page segmentation mode are
+//              options (docs/intake.md has the measurements behind the defaults); words carry
+//              Tesseract's text-line number.
+//              Debian's libtesseract uses OpenMP, whose runtime reads OMP_THREAD_LIMIT once, when
+//              the process loads it: setting the variable later has no effect. A process that
+//              OCRs must therefore START with OMP_THREAD_LIMIT=1 (measured: 3.5 s instead of
+//              12 s for a page on 2 shared cores); EnsureOmpThreadLimit does that by re-executing
+//              the program, and `zhijian` calls it first thing.
 //
 // Ownership: a Document owns its bytes and library objects; TesseractOcr owns nothing shared (the
 // per-thread engines live until their thread ends).
@@ -68,19 +72,36 @@ class Document {
 Result<std::unique_ptr<Document>> OpenDocument(std::string bytes,
                                                const DocumentLimits& limits = {});
 
+// kPage: a whole page with its layout (columns, blocks, lines); kSparse: scattered text in a
+// region, however it is laid out (the number under a graphic such as the CMA mark).
+enum class OcrMode { kPage, kSparse };
+
 class Ocr {
  public:
   virtual ~Ocr() = default;
   // Words of `image` with boxes in its pixels and confidences in [0, 1].
-  virtual Result<std::vector<Word>> Recognize(const GrayImage& image) = 0;
+  virtual Result<std::vector<Word>> Recognize(const GrayImage& image,
+                                              OcrMode mode = OcrMode::kPage) = 0;
 };
 
+// Defaults measured on the generated corpus (docs/intake.md "OCR settings"): "chi_sim" alone
+// reads more fields right than "chi_sim+eng" (which takes Chinese names and words for English
+// ones: "袁春东" -> "STR") and is faster; chi_sim's own Latin letters and digits suffice. Page
+// segmentation 4 (one column of text of various sizes) keeps table rows whole where 3 splits
+// them into column blocks.
 struct TesseractOptions {
-  std::string languages = "chi_sim+eng";
+  std::string languages = "chi_sim";
+  // Tesseract's page segmentation mode for OcrMode::kPage (3 automatic, 4 one column of text
+  // of various sizes, 6 one block); kSparse always uses 11.
+  int page_segmentation = 4;
   std::string datapath;  // "" = Tesseract's default (TESSDATA_PREFIX or the built-in path)
 };
 
 // A Tesseract-backed Ocr (see the top comment).
 std::unique_ptr<Ocr> MakeTesseractOcr(const TesseractOptions& options = {});
+
+// When OMP_THREAD_LIMIT is not set: sets it to 1 and re-executes /proc/self/exe with `argv`
+// (returns only if that fails). Call at the very start of main, before any thread exists.
+void EnsureOmpThreadLimit(char** argv);
 
 }  // namespace zhijian::intake
