@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string_view>
 
 #include "zhijian/base/cma.h"
@@ -295,7 +296,9 @@ bool UsccValid(const std::string& t) {
 
 // One extra character removed, or one character replaced by a look-alike, giving the only code
 // whose check characters both hold.
-std::optional<std::string> RepairUscc(const std::string& t) {
+std::optional<std::string> RepairUscc(const std::string& text) {
+  std::string t = text;
+  for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::vector<std::string> found;
   auto consider = [&](const std::string& c) {
     if (UsccValid(c) && std::find(found.begin(), found.end(), c) == found.end()) {
@@ -348,7 +351,21 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
   if (IsNotStated(v)) return "";
   switch (f) {
     case kReportNo: {
+      // OCR reads a leading "J" as "]" (which TrimNoise would drop).
+      const std::string raw_norm = NormalizeText(raw);
+      if (raw_norm.size() > 1 && raw_norm[0] == ']' && raw_norm[1] >= 'A' && raw_norm[1] <= 'Z') {
+        v = "J" + raw_norm.substr(1);
+      }
       v = StripSpaces(NormalizeNumber(v));
+      // Mostly capitals with a lower-case letter or two is OCR's case confusion ("jD2025…").
+      const auto lower =
+          std::count_if(v.begin(), v.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      const auto upper =
+          std::count_if(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (lower > 0 && lower <= 2 && upper >= 1) {
+        for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        *conf *= 0.9;
+      }
       return v;
     }
     case kUscc: {
@@ -685,7 +702,13 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
 // A measured value or limit OCR padded with a stray mark or two ("0.012四", "”<0.01"): the one
 // number in it, with its sign.
 std::string OcrValue(const std::string& text, double* conf) {
-  const std::string t = TrimNoise(text, false);
+  std::string t = TrimNoise(text, false);
+  // A decimal point OCR read as a space: "≥20 0", "≤0 001".
+  static const std::regex lost_point("^((?:<|>|≤|≥)?[0-9]+) ([0-9]{1,4})$");
+  if (std::regex_match(t, lost_point)) {
+    t = std::regex_replace(t, lost_point, "$1.$2");
+    *conf *= 0.8;
+  }
   // (std::regex works on bytes: multi-byte signs must be alternatives, not a bracket.)
   static const std::regex number("(?:<|>|≤|≥)?[0-9]+(\\.[0-9]+)?");
   auto begin = std::sregex_iterator(t.begin(), t.end(), number);
@@ -699,23 +722,68 @@ std::string OcrValue(const std::string& text, double* conf) {
   return n;
 }
 
-// A standard number whose "/T" OCR garbled: "JGJIT 70-2009", "DB37丰900814-2012",
-// "DB37/901019-2020", "DB37T 900916-2020" -> "<prefix>/T <number>".
+// A standard number whose "/T" OCR garbled: "JGJIT 70-2009", "JGJT 70-2009",
+// "DB37丰900814-2012", "DB37/901019-2020", "GB厅T 18883-2022" -> "<prefix>/T <number>": up to
+// three characters between a known prefix and the number stand for "/T".
 std::string OcrStandard(const std::string& text) {
-  std::string t = TrimNoise(text, false);
-  if (StandardNo::Parse(t)) return t;
-  static const std::regex garbled(
-      "^([A-Z]{1,5}[0-9]{0,4}) ?(?:/|I|l|1|\\||丰|帮|中)?T? ?([0-9][0-9.]*-[0-9]{4})$");
+  const std::string t = RemoveAllSpaces(TrimNoise(text, false));
+  static const std::regex shape("^([A-Z]{1,4})([0-9]{0,4})(.{0,9}?)([0-9][0-9.]*-[0-9]{4})$");
   std::smatch m;
-  if (std::regex_match(t, m, garbled)) {
-    const std::string slash_t = m[1].str() + "/T " + m[2].str();
-    const std::string plain = m[1].str() + " " + m[2].str();
-    // Something stood between prefix and number: it was "/T".
-    const bool had_mark = t.size() > static_cast<size_t>(m[1].length() + m[2].length() + 1);
-    const std::string guess = had_mark ? slash_t : plain;
-    if (StandardNo::Parse(guess)) return guess;
+  if (!std::regex_match(t, m, shape)) return TrimNoise(text, false);
+  static const std::set<std::string> codes = {"GB", "GBZ", "HJ",  "JGJ", "NY", "SN", "YY",
+                                              "JG", "JC",  "CJJ", "DL",  "HG", "QB", "WS",
+                                              "RB", "SL",  "JT",  "DB",  "GA", "SB", "LY"};
+  std::string letters = m[1].str();
+  const std::string digits = m[2].str(), middle = m[3].str(), number = m[4].str();
+  auto known = [&](const std::string& code) { return codes.count(code) > 0; };
+  std::string guess;
+  if (middle.empty()) {
+    // "JGJT" is "JGJ/T" when "JGJ" is a code and "JGJT" is not.
+    if (digits.empty() && letters.size() > 1 && letters.back() == 'T' && !known(letters) &&
+        known(letters.substr(0, letters.size() - 1))) {
+      guess = letters.substr(0, letters.size() - 1) + "/T " + number;
+    } else {
+      guess = letters + digits + " " + number;
+    }
+  } else if (middle == "/T" || middle == "/Z") {
+    guess = letters + digits + middle + " " + number;
+  } else if (known(letters)) {
+    guess = letters + digits + "/T " + number;
+  } else {
+    return TrimNoise(text, false);
   }
-  return t;
+  return StandardNo::Parse(guess) ? guess : TrimNoise(text, false);
+}
+
+// Levenshtein distance <= 1 (one character replaced, inserted or deleted).
+bool EditOne(std::u32string_view a, std::u32string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) return a.substr(i + (i < a.size())) == b.substr(i + (i < b.size()));
+  return a.substr(i) == b.substr(i + 1);
+}
+
+// Units of measurement reports use (legal units, GB 3100/3101, and the counts of microbiology):
+// OCR's reading one edit away from exactly one of them is taken for it ("mg/ms" -> "mg/m³").
+std::optional<std::string> SnapUnit(const std::string& unit) {
+  static const std::vector<std::u32string> units = {
+      U"mg/kg",    U"μg/kg", U"g/kg",      U"mg/L",  U"μg/L",  U"g/L",    U"g/100g",
+      U"mg/100g",  U"mg/m³", U"μg/m³",     U"Bq/m³", U"CFU/g", U"CFU/mL", U"CFU/m³",
+      U"MPN/g",    U"MPN/L", U"MPN/100mL", U"%",     U"℃",     U"MPa",    U"kN",
+      U"mm",       U"min",   U"dB(A)",     U"NTU",   U"度",    U"无量纲", U"μS/cm",
+      U"μmol/mol", U"m-1",   U"级",        U"cd",    U"km/h",  U"mL",     U"kg"};
+  const std::u32string u = U32(unit);
+  if (u.empty() || std::find(units.begin(), units.end(), u) != units.end()) return std::nullopt;
+  const std::u32string* found = nullptr;
+  for (const auto& c : units) {
+    if (!EditOne(u, c)) continue;
+    if (found) return std::nullopt;
+    found = &c;
+  }
+  if (!found) return std::nullopt;
+  return U8(*found);
 }
 
 const std::vector<std::string_view>& ResultWords() {
@@ -777,6 +845,10 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
     t.item = TrimNoise(t.item, false);
     t.parameter = TrimNoise(t.parameter, false);
     t.unit = TrimNoise(t.unit, false);
+    if (auto u = SnapUnit(t.unit)) {
+      t.unit = *u;
+      *conf *= 0.85;
+    }
   }
   double c = 1;
   t.verdict = Snap(StripSpaces(r.ocr ? TrimNoise(r.cells[kVerdict], false) : r.cells[kVerdict]),
@@ -1059,8 +1131,9 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
           mark_conf = std::max(mark_conf, w.confidence);
           // The number under it.
           for (const Line& l2 : page.lines) {
-            if (l2.box.y0 < w.box.y1 - 1 || l2.box.y0 > w.box.y1 + 5 * w.box.height()) continue;
             for (const Cell& c2 : l2.cells) {
+              // The cell's own box: the number may share a line with a title beside the mark.
+              if (c2.box.y0 < w.box.y1 - 1 || c2.box.y0 > w.box.y1 + 5 * w.box.height()) continue;
               const double ov = Overlap(c2.box.x0, c2.box.x1, w.box.x0 - 2 * w.box.width(),
                                         w.box.x1 + 2 * w.box.width());
               if (ov <= 0) continue;

@@ -96,8 +96,8 @@ class RasterSink final : public PageSink {
     d_.skew_degrees = (rng.Unit() * 2 - 1) * 1.0;
     d_.ink = static_cast<int>(rng.Range(8, 50));
     d_.paper = static_cast<int>(rng.Range(228, 252));
-    d_.blur = rng.Chance(0.6);
-    d_.noise = 3 + rng.Unit() * 6;
+    d_.blur = rng.Chance(0.35);
+    d_.noise = 2 + rng.Unit() * 4;
     d_.specks = static_cast<int>(rng.Range(50, 400));
     const double k = dpi_ / 72.0;
     w_ = static_cast<int>(std::lround(kPageWidth * k));

@@ -144,7 +144,7 @@ class Doc {
     cairo_stroke(cr_);
     cairo_new_path(cr_);
     Text(x + 2, y0 + 5, 76, "CMA", S(23, true, false, PANGO_ALIGN_CENTER));
-    Text(x - 10, y0 + 44, 100, r_.facts.report.certificate,
+    Text(x - 10, y0 + 47, 100, r_.facts.report.certificate,
          S(8.5, false, false, PANGO_ALIGN_CENTER));
     cairo_restore(cr_);
   }
@@ -224,6 +224,20 @@ class Doc {
       text.replace(p, 1, "～");
     }
     pango_layout_set_text(layout_, text.c_str(), -1);
+    // "≤" and "≥" from the CJK face, as Chinese typesetting does (DejaVu's are narrow Latin
+    // glyphs).
+    PangoAttrList* attrs = pango_attr_list_new();
+    for (std::string_view sign : {std::string_view("≤"), std::string_view("≥")}) {
+      for (size_t p = text.find(sign); p != std::string::npos; p = text.find(sign, p + 1)) {
+        PangoAttribute* a =
+            pango_attr_family_new(st.serif ? "Noto Serif CJK SC" : "Noto Sans CJK SC");
+        a->start_index = static_cast<guint>(p);
+        a->end_index = static_cast<guint>(p + sign.size());
+        pango_attr_list_insert(attrs, a);
+      }
+    }
+    pango_layout_set_attributes(layout_, attrs);
+    pango_attr_list_unref(attrs);
   }
   std::pair<double, double> Extent() {
     int w = 0, h = 0;
@@ -435,7 +449,7 @@ Result<void> General(Doc& d) {
     yy += 40;
     d.Text(kLeft + c1 + pad, yy, vw - 20, "（检验检测专用章）",
            S(10.5, false, false, PANGO_ALIGN_RIGHT));
-    d.Seal(kRight - 90, yy + 6);
+    d.Seal(kRight - 90, yy - 4);
     yy += 22;
     d.Text(kLeft + c1 + pad, yy, vw - 20, "签发日期：" + d.Date(rep.issue_date),
            S(10.5, false, false, PANGO_ALIGN_RIGHT));
@@ -541,7 +555,7 @@ Result<void> Vehicle(Doc& d) {
   Pair(d, kLeft + 320, d.y, -1, "批准", f.approver);
   d.y += 34;
   d.Text(kRight - 220, d.y, 200, "（检验检测专用章）", S(10.5, false, false, PANGO_ALIGN_RIGHT));
-  d.Seal(kRight - 70, d.y + 6);
+  d.Seal(kRight - 70, d.y - 4);
   d.y += 22;
   d.Text(kRight - 220, d.y, 200, "签发日期：" + d.Date(rep.issue_date),
          S(10.5, false, false, PANGO_ALIGN_RIGHT));
@@ -553,7 +567,7 @@ Result<void> Construction(Doc& d) {
   const auto& f = r.facts;
   const auto& rep = f.report;
   ZJ_TRY(d.NewPage());
-  if (*f.cma_mark) d.Mark(kLeft, 30);
+  if (*f.cma_mark) d.Mark(kLeft, 40);
   d.Text(kLeft + 90, 40, kWidth - 90, f.institution_name, S(15, true, false, PANGO_ALIGN_CENTER));
   d.Text(kLeft + 90, 68, kWidth - 90, r.title, S(17, true, true, PANGO_ALIGN_CENTER));
   double y = 116;
@@ -600,7 +614,7 @@ Result<void> Construction(Doc& d) {
   Pair(d, kLeft + 320, d.y, -1, "主检", f.chief_tester);
   d.y += 34;
   d.Text(kRight - 220, d.y, 200, "（检验检测专用章）", S(10.5, false, false, PANGO_ALIGN_RIGHT));
-  d.Seal(kRight - 70, d.y + 6);
+  d.Seal(kRight - 70, d.y - 4);
   return Ok();
 }
 
