@@ -36,7 +36,7 @@ if [ ! -s "$DATA/scan/labels.jsonl" ] || [ "$(wc -l <"$DATA/scan/labels.jsonl")"
     --count "$SCANS" --seed 2 --today "$TODAY" --defects 0.3 --quiet | tail -3
 fi
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
+echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs);" \
   "load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%MZ)"
 (cd "$DATA/text" && "$BIN" intake --json pdf/*.pdf >"$DATA/text-intake.jsonl") || true
 python3 "$HERE/intake_score.py" "$DATA/text/labels.jsonl" "$DATA/text-intake.jsonl" pdf \

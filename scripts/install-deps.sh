@@ -29,6 +29,8 @@ APT_PACKAGES=(
   clang-14 libclang-rt-14-dev
   # browser tests, HTTP load
   chromium fonts-noto-cjk wrk curl ca-certificates sqlite3 jq
+  # report corpus generator: Latin faces paired with Noto CJK (DejaVu; see docs/intake.md)
+  fonts-dejavu-core
 )
 
 SUDO=""

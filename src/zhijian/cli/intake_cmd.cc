@@ -161,7 +161,7 @@ void AddIntakeCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--no-ocr", args->no_ocr, "do not OCR pages without a text layer");
   cmd->add_option("--ocr-lang", args->languages, "Tesseract languages (default: chi_sim)");
-  cmd->add_option("--psm", args->psm, "Tesseract page segmentation mode (default: 4)")
+  cmd->add_option("--psm", args->psm, "Tesseract page segmentation mode (default: 3)")
       ->check(CLI::Range(1, 13));
   cmd->add_flag("--ocr", args->force_ocr, "OCR every page, even one with a text layer");
   cmd->add_flag("--layout", args->layout, "print the lines and cells read (diagnostics)");

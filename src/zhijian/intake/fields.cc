@@ -833,7 +833,7 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
   }
   t.unit = NormalizeUnit(r.cells[kUnit]);
   t.limit = NormalizeNumber(r.cells[kLimit]);
-  // OCR reads "≤"/"≥" of a limit as "<"/">"; limits are written with the former (GB 1.1).
+  // OCR reads "≤"/"≥" of a limit as "<"/">"; limits are written with the former.
   if (r.ocr && (t.limit.rfind("<", 0) == 0 || t.limit.rfind(">", 0) == 0)) {
     t.limit = (t.limit[0] == '<' ? "≤" : "≥") + t.limit.substr(1);
     *conf *= 0.9;

@@ -72,7 +72,11 @@ char32_t Fold(char32_t c) {
 std::u32string NormalizeCps(std::u32string_view in) {
   std::u32string s;
   s.reserve(in.size());
-  for (char32_t c : in) s.push_back(Fold(c));
+  for (char32_t c : in) {
+    // Control characters (NUL, C0 other than whitespace, DEL, C1) are dropped.
+    if ((c < 0x20 && !IsSpace(c)) || (c >= 0x7F && c < 0xA0)) continue;
+    s.push_back(Fold(c));
+  }
   // Sentence marks: full-width next to a Chinese character, ASCII otherwise.
   auto neighbour = [&](size_t i, int dir) -> char32_t {
     for (long j = static_cast<long>(i) + dir; j >= 0 && j < static_cast<long>(s.size()); j += dir) {
@@ -195,16 +199,43 @@ std::string RemoveAllSpaces(std::string_view text) {
 
 std::string NormalizeText(std::string_view text) { return Encode(NormalizeCps(Decode(text))); }
 
-std::string NormalizeNumber(std::string_view text) {
+namespace {
+
+// Applies `step` until nothing changes (at most 4 times): a replacement can change what another
+// rule sees (a "儿" that became "L" no longer makes the colon after it Chinese), and the
+// functions promise idempotence.
+template <typename Step>
+std::string FixedPoint(std::string_view text, Step step) {
+  std::string cur = step(text);
+  for (int i = 0; i < 3; ++i) {
+    std::string next = step(cur);
+    if (next == cur) break;
+    cur = std::move(next);
+  }
+  return cur;
+}
+
+std::string NumberStep(std::string_view text) {
   return Encode(FixNumberCps(NormalizeCps(Decode(text))));
 }
 
-std::string NormalizeUnit(std::string_view text) {
-  std::u32string s = FixNumberCps(NormalizeCps(Decode(text)));
-  std::u32string t;
-  for (char32_t c : s) {
-    if (c != ' ') t.push_back(c);
+std::string UnitStep(std::string_view text);
+
+}  // namespace
+
+std::string NormalizeNumber(std::string_view text) { return FixedPoint(text, NumberStep); }
+
+std::string NormalizeUnit(std::string_view text) { return FixedPoint(text, UnitStep); }
+
+namespace {
+
+std::string UnitStep(std::string_view text) {
+  // Spaces go first, so that the number fixes see what they will see on a second pass.
+  std::u32string s;
+  for (char32_t c : NormalizeCps(Decode(text))) {
+    if (c != ' ') s.push_back(c);
   }
+  std::u32string t = FixNumberCps(std::move(s));
   // Chinese OCR reads the "L" of litre (and the slash before it) as "儿": "mg/儿", "mg儿L".
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i] != U'儿') continue;
@@ -257,8 +288,6 @@ std::string NormalizeUnit(std::string_view text) {
   }
   return Encode(out);
 }
-
-namespace {
 
 // Reads 1..max digits at s[*i]; -1 when none.
 int ReadNumber(const std::u32string& s, size_t* i, int max_digits) {

@@ -10,7 +10,8 @@
 //                    sentence marks ，；：！？ between Chinese characters; "（）" → "()";
 //                    the ideographic space and NBSP → ' '; the dash family (U+2010..U+2015,
 //                    U+2212, U+FE58, U+FE63) → '-'; whitespace runs → one space, none next to
-//                    a Chinese character or Chinese punctuation; trimmed.
+//                    a Chinese character or Chinese punctuation; control characters (C0 but
+//                    whitespace, DEL, C1) dropped; trimmed.
 //   NormalizeNumber  NormalizeText, then the OCR confusions of measured values and limits:
 //                    "<=" "=<" "≦" → "≤", ">=" "=>" "≧" → "≥", "＜" → "<"; O/o → 0 and l/I/| → 1
 //                    when they stand between digits or next to a digit and a decimal point
