@@ -4,13 +4,37 @@
 Usage: intake_score.py LABELS.jsonl INTAKE.jsonl KIND [TITLE]
   KIND  pdf | scan (the label key naming the file that was read)
 Prints a Markdown table: per field, the share of reports whose value intake read exactly (test
-lines: per cell), the overall share of fields right, and the median milliseconds per file and
+lines: per cell, true lines matched to read lines in order by the most equal cells), the
+overall share of fields right, and the median milliseconds per file and
 per page. A file intake refused counts every one of its fields wrong.
 """
 import json
 import statistics
 import sys
 from collections import defaultdict
+
+
+def align(want, have):
+    """Matches true lines to read lines in order, by the most equal cells (a row OCR lost or
+    merged costs its own cells, not those of every row after it). Returns, per true line, the
+    index of its read line or None."""
+    def same(i, j):
+        return sum(have[j].get(k) == v for k, v in want[i].items())
+    a, b = len(want), len(have)
+    best = [[0] * (b + 1) for _ in range(a + 1)]
+    for i in range(a - 1, -1, -1):
+        for j in range(b - 1, -1, -1):
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], same(i, j) + best[i + 1][j + 1])
+    match, i, j = [None] * a, 0, 0
+    while i < a and j < b:
+        if same(i, j) > 0 and best[i][j] == same(i, j) + best[i + 1][j + 1]:
+            match[i] = j
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return match
 
 
 def main():
@@ -40,11 +64,12 @@ def main():
         for field, want in lab["fields"].items():
             if field == "test_lines":
                 have = got.get("test_lines", [])
+                match = align(want, have)
                 for i, line in enumerate(want):
                     for cell, value in line.items():
                         key = "test_lines." + cell
                         total[key] += 1
-                        ok = i < len(have) and have[i].get(cell) == value
+                        ok = match[i] is not None and have[match[i]].get(cell) == value
                         right[key] += ok
                         by_dpi[lab.get("scan_dpi")][0] += ok
                         by_dpi[lab.get("scan_dpi")][1] += 1

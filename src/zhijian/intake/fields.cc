@@ -177,12 +177,18 @@ struct LabelMatch {
 std::optional<LabelMatch> MatchLabel(std::u32string_view t) {
   for (const LabelDef& l : Labels()) {
     if (t.size() < l.text.size() || t.compare(0, l.text.size(), l.text) != 0) continue;
-    const bool end = t.size() == l.text.size();
-    const bool colon = !end && IsColon(t[l.text.size()]);
+    const size_t n = l.text.size();
+    const bool end = t.size() == n;
+    bool colon = !end && IsColon(t[n]);
+    // OCR puts a stray mark between a label and its colon ("主检-:").
+    const bool marked = !end && !colon && (n + 1 == t.size() || IsColon(t[n + 1])) &&
+                        (t[n] == '-' || t[n] == '.' || t[n] == U'·' || t[n] == '\'' ||
+                         t[n] == '"' || t[n] == U'“' || t[n] == U'”' || t[n] == '_');
+    colon |= marked;
     // Short labels only with a colon or alone; longer ones also run into their value.
-    if (l.text.size() <= 2 && !end && !colon) continue;
-    if (!end && !colon && l.text.size() == 3 && IsIdeograph(t[l.text.size()])) continue;
-    return LabelMatch{l.field, l.text.size(), false};
+    if (n <= 2 && !end && !colon) continue;
+    if (!end && !colon && n == 3 && IsIdeograph(t[n])) continue;
+    return LabelMatch{l.field, n + (marked ? 1 : 0), false};
   }
   for (const LabelDef& l : Labels()) {
     if (l.text.size() < 4 || t.size() < l.text.size()) continue;
@@ -657,7 +663,8 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
     if (MatchPageCount(text) || StartsWithLabel(line)) break;
     if (!HeaderColumns(line).empty()) break;
     const double h_line = std::max(line.height, 1.0);
-    if (line.box.y0 - prev_bottom > 3.5 * h_line) break;
+    // (Generous: OCR may lose a whole row.)
+    if (line.box.y0 - prev_bottom > 6 * h_line) break;
     // Assign cells (or, for a cell spanning two columns, its words) to columns.
     std::array<std::vector<Word>, kColKinds> parts;
     double conf = 1;
@@ -1034,16 +1041,10 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
         const Cell& cell = line.cells[ci];
         std::string rest_text = TrimNoise(NormalizeText(cell.text), true);
         double conf = cell.confidence;
-        bool first = true;
         while (!rest_text.empty()) {
           const std::u32string t = U32(StripSpaces(rest_text));
           auto m = MatchLabel(t);
-          if (!m) {
-            // Skip to an inner label (e.g. a page footer "… 报告编号：X").
-            if (first) break;
-            break;
-          }
-          first = false;
+          if (!m) break;
           taken[p][li][ci] = true;
           std::string value = AfterLabel(rest_text, m->length);
           auto [head, tail] = SplitAtInnerLabel(value);
@@ -1055,6 +1056,22 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
             const std::u32string nt = U32(StripSpaces(NormalizeText(next.text)));
             if (!MatchLabel(nt) && !MatchPageCount(StripSpaces(NormalizeText(next.text)))) {
               value = NormalizeText(next.text);
+              c = std::min(c, next.confidence);
+              taken[p][li][ci + 1] = true;
+              ++ci;
+            }
+          }
+          // A date OCR split into two cells ("签发日期:\2024 | 年05月31日").
+          const bool date_field = m->field == kSampling || m->field == kReceipt ||
+                                  m->field == kTestStart || m->field == kTestEnd ||
+                                  m->field == kIssue || m->field == kTestDates;
+          if (date_field && !value.empty() && tail.empty() && FindDates(value).empty() &&
+              ci + 1 < line.cells.size()) {
+            const Cell& next = line.cells[ci + 1];
+            const std::string joined = value + NormalizeText(next.text);
+            if (!MatchLabel(U32(StripSpaces(NormalizeText(next.text)))) &&
+                !FindDates(joined).empty()) {
+              value = joined;
               c = std::min(c, next.confidence);
               taken[p][li][ci + 1] = true;
               ++ci;
