@@ -741,17 +741,23 @@ std::string OcrStandard(const std::string& text) {
                                               "JG", "JC",  "CJJ", "DL",  "HG", "QB", "WS",
                                               "RB", "SL",  "JT",  "DB",  "GA", "SB", "LY"};
   std::string letters = m[1].str();
-  const std::string digits = m[2].str(), middle = m[3].str(), number = m[4].str();
+  const std::string digits = m[2].str(), number = m[4].str();
+  std::string middle = m[3].str();
   auto known = [&](const std::string& code) { return codes.count(code) > 0; };
+  // The longest known code the letters start with; the letters after it belong to the middle
+  // ("JGJIT": "JGJ" + "IT").
+  if (digits.empty() && !known(letters)) {
+    for (size_t k = letters.size() - 1; k >= 1; --k) {
+      if (known(letters.substr(0, k))) {
+        middle = letters.substr(k) + middle;
+        letters = letters.substr(0, k);
+        break;
+      }
+    }
+  }
   std::string guess;
   if (middle.empty()) {
-    // "JGJT" is "JGJ/T" when "JGJ" is a code and "JGJT" is not.
-    if (digits.empty() && letters.size() > 1 && letters.back() == 'T' && !known(letters) &&
-        known(letters.substr(0, letters.size() - 1))) {
-      guess = letters.substr(0, letters.size() - 1) + "/T " + number;
-    } else {
-      guess = letters + digits + " " + number;
-    }
+    guess = letters + digits + " " + number;
   } else if (middle == "/T" || middle == "/Z") {
     guess = letters + digits + middle + " " + number;
   } else if (known(letters)) {

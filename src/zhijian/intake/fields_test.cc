@@ -159,6 +159,82 @@ TEST(Fields, BadCheckCharactersLowerTheConfidence) {
   EXPECT_DOUBLE_EQ(ex.confidence.at("issue_date"), 0.5);
 }
 
+// What OCR typically gets wrong, on an OCR page: each repair of fields.h.
+TEST(Fields, OcrRepairs) {
+  PageText p = A4();
+  p.ocr = true;
+  const double c = 0.9;
+  Put(&p, "报告编号：]D2024-00123", 50, 40, 10, c);                 // "J" read as "]"
+  Put(&p, "统一社会信用代码：91371102MARFNPx6P6L", 50, 60, 10, c);  // one character extra
+  Put(&p, "签发日期：2024404.10", 50, 80, 10, c);                   // "." read as "4"
+  Put(&p, "主检-:", 50, 100, 10, c);                                // a mark before the colon
+  Put(&p, "王小明", 90, 100, 10, c);
+  Put(&p, "批准;李玲“RN", 300, 100, 10, c);                    // semicolon, stray letters
+  Put(&p, "车辆识别代号：LZW4SOK8SYZCVE9Y2", 50, 120, 10, c);  // a VIN has no O
+  const double xs[] = {50, 90, 190, 250, 320, 390, 450};
+  const char* head[] = {"序号",       "检验项目", "单位",    "标准要求",
+                        "检验结果。", "单项判定", "检验依据"};
+  for (int i = 0; i < 7; ++i) Put(&p, head[i], xs[i], 160, 10, c);
+  const char* row1[] = {"1", "二氧化毛", "mg/ms", "<0.50", "0.012四", "合", "JGJIT 70-2009"};
+  const char* row2[] = {"2", "菌落总数", "儿", "≥20 0", "25", "合格，", "DB37丰900814-2012"};
+  for (int i = 0; i < 7; ++i) Put(&p, row1[i], xs[i], 180, 10, c);
+  for (int i = 0; i < 7; ++i) Put(&p, row2[i], xs[i], 200, 10, c);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  const auto& f = ex.facts;
+  EXPECT_EQ(f.report.report_no, "JD2024-00123");
+  EXPECT_EQ(f.report.institution, "91371102MARFNP6P6L");
+  EXPECT_NEAR(ex.confidence.at("institution"), 0.72, 1e-9);  // 0.9 * 0.8
+  EXPECT_EQ(f.report.issue_date, "2024-04-10");
+  EXPECT_EQ(f.chief_tester, "王小明");
+  EXPECT_EQ(f.approver, "李玲");
+  EXPECT_EQ(f.sample_batch, "LZW4S0K8SYZCVE9Y2");
+  ASSERT_EQ(f.report.test_lines.size(), 2u);
+  const auto& l1 = f.report.test_lines[0];
+  EXPECT_EQ(l1.unit, "mg/m³");
+  EXPECT_EQ(l1.limit, "≤0.50");
+  EXPECT_EQ(l1.result, "0.012");
+  EXPECT_EQ(l1.verdict, "合格");
+  EXPECT_EQ(l1.standard, "JGJ/T 70-2009");
+  EXPECT_EQ(l1.item, "二氧化毛");  // 二氧化氯, 二氧化硫, 二氧化氮 …: not one item, no guess
+  const auto& l2 = f.report.test_lines[1];
+  EXPECT_EQ(l2.unit, "L");
+  EXPECT_EQ(l2.limit, "≥20.0");
+  EXPECT_EQ(l2.verdict, "合格");
+  EXPECT_EQ(l2.standard, "DB37/T 900814-2012");
+  EXPECT_LT(ex.line_confidence[0], c);
+}
+
+// The same misreadings on a text layer are kept as printed: repairs are for OCR only.
+TEST(Fields, NoOcrRepairsOnATextLayer) {
+  PageText p = A4();
+  const double xs[] = {50, 90, 190, 250, 320, 390, 450};
+  const char* head[] = {"序号", "检验项目", "单位", "标准要求", "检验结果", "单项判定", "检验依据"};
+  for (int i = 0; i < 7; ++i) Put(&p, head[i], xs[i], 160, 10);
+  const char* row[] = {"1", "铅", "mg/ms", "<0.50", "0.012", "合格", "GB 5009.12-2017"};
+  for (int i = 0; i < 7; ++i) Put(&p, row[i], xs[i], 180, 10);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  ASSERT_EQ(ex.facts.report.test_lines.size(), 1u);
+  EXPECT_EQ(ex.facts.report.test_lines[0].unit, "mg/ms");
+  EXPECT_EQ(ex.facts.report.test_lines[0].limit, "<0.50");
+}
+
+TEST(Fields, TableWithoutNumbersContinuesWrappedItems) {
+  PageText p = A4();
+  const double xs[] = {50, 150, 200, 280, 350, 410};
+  const char* head[] = {"检测项目", "单位", "技术要求", "检测结果", "单项结论", "检测依据"};
+  for (int i = 0; i < 6; ++i) Put(&p, head[i], xs[i], 160, 10);
+  const char* row1[] = {"回弹法混凝土抗压强", "MPa", "≥30.0", "35.2", "符合", "JGJ/T 23-2011"};
+  for (int i = 0; i < 6; ++i) Put(&p, row1[i], xs[i], 180, 10);
+  Put(&p, "度", 50, 192, 10);  // the item's second line
+  const char* row2[] = {"抗折强度", "MPa", "≥4.5", "5.1", "符合", "GB/T 50081-2019"};
+  for (int i = 0; i < 6; ++i) Put(&p, row2[i], xs[i], 212, 10);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  ASSERT_EQ(ex.facts.report.test_lines.size(), 2u);
+  EXPECT_EQ(ex.facts.report.test_lines[0].item, "回弹法混凝土抗压强度");
+  EXPECT_EQ(ex.facts.report.test_lines[1].item, "抗折强度");
+  EXPECT_EQ(ex.facts.report.test_lines[1].standard, "GB/T 50081-2019");
+}
+
 TEST(Fields, NotAReport) {
   PageText p = A4();
   Put(&p, "Lorem ipsum dolor sit amet", 50, 60);

@@ -81,6 +81,30 @@ TEST(NormalizeUnit, Spellings) {
   }
 }
 
+TEST(NormalizeUnit, OcrMisreadings) {
+  EXPECT_EQ(NormalizeUnit("mg/儿"), "mg/L");
+  EXPECT_EQ(NormalizeUnit("mg儿L"), "mg/L");
+  EXPECT_EQ(NormalizeUnit("mg/儿L"), "mg/L");
+  EXPECT_EQ(NormalizeUnit("hmol/mol"), "μmol/mol");
+  EXPECT_EQ(NormalizeUnit("mgL"), "mg/L");
+  EXPECT_EQ(NormalizeUnit("mgkg"), "mg/kg");
+}
+
+TEST(Normalize, ControlCharactersAreDropped) {
+  EXPECT_EQ(NormalizeText(std::string("合\0格\x01\x7f", 5 + 3)), "合格");
+  EXPECT_EQ(NormalizeText("a\tb"), "a b");
+}
+
+// Inputs the fuzzer (fuzz/intake_fields_fuzz.cc) found not idempotent before the fixed point.
+TEST(Normalize, IdempotentOnFuzzFindings) {
+  for (const char* s : {"第O 2 页 共 2 页", "签发日期儿：2O24年O3月O8日", "m儿：2"}) {
+    const std::string u = NormalizeUnit(s);
+    EXPECT_EQ(NormalizeUnit(u), u) << s;
+    const std::string n = NormalizeNumber(s);
+    EXPECT_EQ(NormalizeNumber(n), n) << s;
+  }
+}
+
 TEST(NormalizeDate, ChineseAndIsoForms) {
   EXPECT_EQ(NormalizeDate("2024年3月5日"), "2024-03-05");
   EXPECT_EQ(NormalizeDate("2024年03月05日"), "2024-03-05");
