@@ -24,15 +24,21 @@
 //   in
 //                     有限公司, 中心, 研究院, … and is not a labelled value.
 //   CMA mark          the word "CMA" in the upper half of page 1, printed at least 1.3 times as
-//                     large as the page's body text; the 12-digit number under it is the
-//                     certificate number (docs/intake.md "CMA mark").
+//                     large as the page's body text, the 12-digit number under it being the
+//                     certificate number; or (OCR cannot read letters inside the mark's graphic)
+//                     a certificate number without label in the top 30% of page 1
+//                     (docs/intake.md "CMA mark").
 //   page count        "第 x 页 共 y 页" (and "第x页/共y页", "Page x of y"); else the document's.
 //
-// Values are normalised (normalize.h): dates to YYYY-MM-DD, standard numbers to their canonical
-// form (base/standard_no.h), USCC and certificate numbers to their canonical digits, units and
-// measured values with NormalizeUnit / NormalizeNumber, other text with NormalizeText; "/" and
-// "—" alone mean "not stated" (""). report.signatories is {approver} (the authorised signatory
-// who signs the report); report.document_sha256 is left for the caller (intake.h).
+// On OCR pages values are also repaired where the error is typical and the repair unambiguous
+// (a USCC by its check characters, a VIN's O/I, "/T" of standard numbers, lost "≤"/"≥" and
+// decimal points, units, items and verdicts snapped to closed vocabularies; docs/intake.md
+// "OCR repairs"). Values are normalised (normalize.h): dates to YYYY-MM-DD, standard numbers to
+// their canonical form (base/standard_no.h), USCC and certificate numbers to their canonical
+// digits, units and measured values with NormalizeUnit / NormalizeNumber, other text with
+// NormalizeText; "/" and "—" alone mean "not stated" (""). report.signatories is {approver} (the
+// authorised signatory who signs the report); report.document_sha256 is left for the caller
+// (intake.h).
 //
 // Confidence: 1 for a text layer, the OCR confidence of the value's words otherwise; times 0.9
 // for a fuzzily matched label, times 0.5 when the value fails its check (a date that does not
