@@ -31,6 +31,8 @@ APT_PACKAGES=(
   chromium fonts-noto-cjk wrk curl ca-certificates sqlite3 jq
   # the static-file baseline of the public verify benchmark (bench/ledger_verify_http.sh)
   nginx-light
+  # report corpus generator: Latin faces paired with Noto CJK (DejaVu; see docs/intake.md)
+  fonts-dejavu-core
 )
 
 SUDO=""

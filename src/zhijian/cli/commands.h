@@ -29,6 +29,8 @@ void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code)
 // `zhijian check FILE... [--json] [--store] [--today D] [--fail-on S]` and `check --pending`
 // (report compliance checks, check_cmd.cc).
 void AddCheckCommand(CLI::App& app, const std::string& db_url, int* exit_code);
+// `zhijian intake FILE... [--json]`: reads test reports (PDF, scans, images) into fields.
+void AddIntakeCommand(CLI::App& app, int* exit_code);
 
 // `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
 // adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then

@@ -35,6 +35,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/demo.h"
+#include "zhijian/intake/sources.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/registry/identity.h"
 #include "zhijian/server/http_server.h"
@@ -187,6 +188,8 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT at load time only (intake/sources.h).
+  intake::EnsureOmpThreadLimit(argv);
   if (sodium_init() < 0) {
     std::cerr << "libsodium failed to initialise\n";
     return 1;
@@ -297,6 +300,7 @@ int Main(int argc, char** argv) {
   AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
   AddCheckCommand(app, db_url, &command_exit);
+  AddIntakeCommand(app, &command_exit);
 
   // Usage errors exit 2 (CLI11's own codes, 100-120, would mean nothing to scripts); --help and
   // --version print and exit 0.
