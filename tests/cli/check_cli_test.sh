@@ -60,7 +60,26 @@ refuse "a bad line is located, the batch goes on" 1 "mixed.jsonl:2: error: malfo
   "$BIN" --db "$DB" check "$DIR/mixed.jsonl"
 check "the good lines were checked" grep -q "mixed.jsonl:1  CLI-3" "$DIR/out"
 check "a report without its number is refused" grep -q "mixed.jsonl:3: .*registration.missing-field" "$DIR/out"
-refuse "documents wait for intake" 1 "checks.intake-unavailable" "$BIN" --db "$DB" check "$DIR/scan.pdf"
+refuse "an empty document is refused with intake's reason" 1 "intake.empty" \
+  "$BIN" --db "$DB" check "$DIR/scan.pdf"
+# A generated report PDF goes through intake and the same checks (against this small registry
+# its institution is unknown: findings, exit 3).
+check "gen registry" "$BIN" gen registry --scale demo --seed 1 --quiet --out "$DIR/reg"
+check "gen reports --pdf" "$BIN" gen reports --pdf --registry-dir "$DIR/reg" --out "$DIR/corpus" \
+  --count 2 --seed 3
+PDF=$(ls "$DIR"/corpus/pdf/*.pdf | head -1)
+"$BIN" --db "$DB" check "$PDF" --json >"$DIR/pdf.json" 2>"$DIR/pdf.err"
+rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: a generated PDF is checked (exit $rc)"; cat "$DIR/pdf.err"; fi
+check "the PDF's report number was read and checked" python3 - "$DIR/pdf.json" "$DIR/corpus/labels.jsonl" <<'EOF'
+import json, sys
+o = json.load(open(sys.argv[1]))
+labels = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+numbers = {l["fields"]["report_no"] for l in labels if "fields" in l and "report_no" in l["fields"]}
+read = [r["report_no"] for r in o["reports"]]
+assert read and read[0] in numbers, (read, numbers)
+EOF
 refuse "unknown file type" 1 "checks.unknown-file-type" "$BIN" --db "$DB" check "$DIR/pw.json.txt"
 check "JSON output" sh -c "'$BIN' --db '$DB' check '$DIR/bad.json' '$DIR/clean.json' --json >'$DIR/out.json'"
 check "JSON findings" python3 - "$DIR/out.json" <<'EOF'

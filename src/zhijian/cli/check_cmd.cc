@@ -39,6 +39,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/progress.h"
+#include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
 namespace {
@@ -80,19 +81,12 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// ---- documents: THE call site of the intake module (issue 5, part 1) --------------------------
-// Intake (src/zhijian/intake, built in parallel) turns a PDF or an image into checks::ReportFacts.
-// To wire it: include "zhijian/intake/intake.h", replace the body below with
-//     ZJ_ASSIGN_OR_RETURN(checks::ReportFacts facts, intake::Read(path));
-//     return facts;
-// (adapting to intake's final signature and options), and add zj_intake to the libraries of
-// the zhijian target (src/zhijian/cli/CMakeLists.txt). Nothing else here changes: documents
-// then flow through the same checks as JSON reports.
+// ---- documents: the call site of the intake module (issue 5, part 1) --------------------------
+// A PDF (text layer, or OCR for pages without one) or an image, read by intake into the same
+// checks::ReportFacts a registration gives; documents then flow through the same checks.
 Result<checks::ReportFacts> ReadDocument(const std::string& path) {
-  return Error(Error::Kind::kUnavailable, "checks.intake-unavailable",
-               "读取报告文档（PDF、图片）需要 intake 模块，尚未接入",
-               "reading report documents (PDF, images) needs the intake module, not yet wired in",
-               path);
+  ZJ_ASSIGN_OR_RETURN(intake::Extraction read, intake::ReadFile(path));
+  return std::move(read.facts);
 }
 
 bool IsDocument(const std::string& ext) {
@@ -395,7 +389,7 @@ void AddCheckCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   auto args = std::make_shared<CheckArgs>();
   check->add_option("files", args->files,
                     "reports: .json/.jsonl (registration JSON + document fields), or documents "
-                    "(.pdf, images) once intake is wired in");
+                    "(.pdf, .png, .jpg, .tif: read by intake, OCR for scans)");
   check->add_flag("--json", args->json, "print one JSON object");
   check->add_flag("--store", args->store, "store the checks in the database (audited)");
   check->add_flag("--pending", args->pending,
