@@ -9,20 +9,7 @@ BIN=${1:?usage: check_cli_test.sh ZHIJIAN_BINARY}
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 DB="sqlite:$DIR/zj.db"
-pass=0
-fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >"$DIR/run" 2>&1; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name"; cat "$DIR/run"; fi
-  [ "$1" = grep ] || cp "$DIR/run" "$DIR/out"
-}
-refuse() {  # refuse NAME EXPECTED_EXIT PATTERN COMMAND...: must exit EXPECTED_EXIT and print PATTERN
-  local name=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$DIR/run" 2>&1; local rc=$?; cp "$DIR/run" "$DIR/out"
-  if [ "$rc" -eq "$want" ] && grep -q -- "$pattern" "$DIR/out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name (exit $rc, want $want and /$pattern/)"; cat "$DIR/out"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 check "demo-init" "$BIN" --db "$DB" demo-init --password-file "$DIR/pw.json"
 # The Jinan demo institution: a valid certificate with 铅 (GB 5009.12-2017) in scope and one
@@ -106,5 +93,4 @@ check "two reports checked" grep -q "^2 registered reports checked, 1 findings s
 check "--pending again" "$BIN" --db "$DB" check --pending
 check "nothing left" grep -q "^0 registered reports checked" "$DIR/out"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

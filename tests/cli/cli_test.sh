@@ -6,20 +6,7 @@ BIN=${1:?usage: cli_test.sh ZHIJIAN_BINARY}
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"' EXIT
 DB="sqlite:$DIR/zj.db"
-pass=0
-fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >"$DIR/run" 2>&1; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name"; cat "$DIR/run"; fi
-  [ "$1" = grep ] || cp "$DIR/run" "$DIR/out"
-}
-refuse() {  # refuse NAME EXPECTED_EXIT PATTERN COMMAND...: must exit EXPECTED_EXIT and print PATTERN
-  local name=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$DIR/run" 2>&1; local rc=$?; cp "$DIR/run" "$DIR/out"
-  if [ "$rc" -eq "$want" ] && grep -q -- "$pattern" "$DIR/out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name (exit $rc, want $want and /$pattern/)"; cat "$DIR/out"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 check "demo-init" "$BIN" demo-init --db "$DB" --password-file "$DIR/pw.json"
 check "demo-init prints accounts" grep -q "regulator-sd" "$DIR/out"
@@ -67,5 +54,4 @@ rc=$?
 if [ "$rc" -eq 0 ] && grep -q "stopped" "$DIR/serve.err"; then pass=$((pass + 1)); else
   fail=$((fail + 1)); echo "FAIL: graceful stop on SIGTERM (exit $rc)"; cat "$DIR/serve.err"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

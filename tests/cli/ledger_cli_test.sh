@@ -14,20 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 DB="sqlite:$DIR/zj.db"
-pass=0
-fail=0
-check() {  # check NAME COMMAND...: the command must succeed
-  local name=$1; shift
-  if "$@" >"$DIR/run" 2>&1; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name"; cat "$DIR/run"; fi
-  [ "$1" = grep ] || cp "$DIR/run" "$DIR/out"
-}
-refuse() {  # refuse NAME EXPECTED_EXIT PATTERN COMMAND...: must exit EXPECTED_EXIT and print PATTERN
-  local name=$1 want=$2 pattern=$3; shift 3
-  "$@" >"$DIR/run" 2>&1; local rc=$?; cp "$DIR/run" "$DIR/out"
-  if [ "$rc" -eq "$want" ] && grep -q -- "$pattern" "$DIR/out"; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $name (exit $rc, want $want and /$pattern/)"; cat "$DIR/out"; fi
-}
+. "$(dirname "$0")/lib.sh"
 start_server() {  # start_server EXTRA_ARGS...: serve on a free port; sets PORT and SERVE_PID
   rm -f "$DIR/port"
   "$BIN" --db "$DB" serve --id-key "$DIR/id.key" --port 0 --port-file "$DIR/port" \
@@ -146,5 +133,4 @@ check "state kept" grep -q "^zj.example.cn/log$" "$DIR/state"
 check "audit --from-url again" "$BIN" log audit --from-url "http://127.0.0.1:$PORT" --key "$DIR/keys/log.pub" --state "$DIR/state"
 stop_server
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
