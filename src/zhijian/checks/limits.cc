@@ -97,6 +97,7 @@ std::optional<double> Number(std::string_view s, size_t* pos) {
       }
     }
   }
+  if (!std::isfinite(value)) return std::nullopt;  // 1e9999
   *pos = i;
   return value;
 }

@@ -40,6 +40,7 @@ TEST(LimitsTest, ParsesLimitsAsReportsPrintThem) {
   EXPECT_EQ(ParseLimit("0.5"), std::nullopt);  // a bare number: ≤? ≥? =?
   EXPECT_EQ(ParseLimit("≤"), std::nullopt);
   EXPECT_EQ(ParseLimit("8.5-6.5"), std::nullopt);  // reversed range
+  EXPECT_EQ(ParseLimit("≤1E9999"), std::nullopt);  // not a finite number
 }
 
 TEST(LimitsTest, ParsesResults) {
