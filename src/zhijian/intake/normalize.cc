@@ -133,11 +133,12 @@ std::u32string FixNumberCps(std::u32string s) {
     }
   }
   s = std::move(t);
-  // O/o -> 0, l/I/| -> 1 inside numbers (decided on the original neighbours, left to right, so
-  // "1OO" becomes "100").
-  for (size_t i = 0; i < s.size(); ++i) {
+  // O/o -> 0, l/I/| -> 1 inside numbers, decided on the neighbours as fixed so far: left to right
+  // ("1OO" becomes "100"), then right to left ("OO1" becomes "001"), so that one call reaches
+  // what a second would (idempotence; a run of confusables next to a digit converts at once).
+  auto fix_at = [&s](size_t i) {
     const char32_t c = s[i];
-    if (!IsO(c) && !IsL(c)) continue;
+    if (!IsO(c) && !IsL(c)) return;
     const char32_t p = i > 0 ? s[i - 1] : 0;
     const char32_t n = i + 1 < s.size() ? s[i + 1] : 0;
     const char32_t nn = i + 2 < s.size() ? s[i + 2] : 0;
@@ -149,7 +150,9 @@ std::u32string FixNumberCps(std::u32string s) {
     if (after_number && !word_letter(n)) number = true;
     if (before_number && !word_letter(p)) number = true;
     if (number) s[i] = IsO(c) ? U'0' : U'1';
-  }
+  };
+  for (size_t i = 0; i < s.size(); ++i) fix_at(i);
+  for (size_t i = s.size(); i-- > 0;) fix_at(i);
   // "0,05" -> "0.05" (a lone leading zero before a comma).
   for (size_t i = 1; i + 1 < s.size(); ++i) {
     if (s[i] == ',' && s[i - 1] == '0' && IsDigit(s[i + 1]) &&
