@@ -50,4 +50,12 @@ void AppendUtf8(char32_t cp, std::string* out) {
   }
 }
 
+bool IsValidUtf8(std::string_view s, bool no_controls) {
+  for (size_t i = 0; i < s.size();) {
+    const std::optional<char32_t> cp = DecodeUtf8(s, &i);
+    if (!cp || *cp == 0 || (no_controls && (*cp < 0x20 || *cp == 0x7f))) return false;
+  }
+  return true;
+}
+
 }  // namespace zhijian

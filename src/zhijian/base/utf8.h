@@ -18,4 +18,8 @@ std::optional<char32_t> DecodeUtf8(std::string_view s, size_t* i);
 // Appends the UTF-8 encoding of `cp` (a Unicode scalar value) to *out.
 void AppendUtf8(char32_t cp, std::string* out);
 
+// True when all of `s` decodes (DecodeUtf8) and holds no NUL; with `no_controls`, also no other
+// C0 control character and no DEL.
+bool IsValidUtf8(std::string_view s, bool no_controls = false);
+
 }  // namespace zhijian

@@ -29,3 +29,19 @@ TEST(Utf8Test, RefusesMalformedInputWithoutAdvancing) {
 
 }  // namespace
 }  // namespace zhijian
+
+namespace zhijian {
+namespace {
+
+TEST(Utf8Test, ValidTextRefusesNulAndOptionallyControls) {
+  EXPECT_TRUE(IsValidUtf8("检测 report\tline"));
+  EXPECT_FALSE(IsValidUtf8(std::string("a\0b", 3)));
+  EXPECT_FALSE(IsValidUtf8("\xE6\xA3"));      // truncated
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("a\tb", /*no_controls=*/true));
+  EXPECT_FALSE(IsValidUtf8("a\x7f", /*no_controls=*/true));
+  EXPECT_TRUE(IsValidUtf8("检测", /*no_controls=*/true));
+}
+
+}  // namespace
+}  // namespace zhijian

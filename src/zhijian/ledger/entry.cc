@@ -5,6 +5,7 @@
 #include "zhijian/base/date.h"
 #include "zhijian/base/report_code.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/base/utf8.h"
 #include "zhijian/ledger/merkle.h"
 
 namespace zhijian::ledger {
@@ -23,41 +24,11 @@ Error Truncated(std::string_view field) {
                         std::string(field));
 }
 
-// Valid UTF-8 without control characters (C0, DEL).
-bool ValidUtf8Text(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b0 = static_cast<uint8_t>(s[i]);
-    int len = 0;
-    uint32_t cp = 0, min = 0;
-    if (b0 < 0x80) {
-      if (b0 < 0x20 || b0 == 0x7f) return false;
-      ++i;
-      continue;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (s.size() - i < static_cast<size_t>(len)) return false;
-    for (int k = 1; k < len; ++k) {
-      const auto b = static_cast<uint8_t>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 Result<void> CheckText(std::string_view field, std::string_view s) {
   if (s.empty()) return InvalidField(field, "empty");
   if (s.size() > 255) return InvalidField(field, "longer than 255 bytes");
-  if (!ValidUtf8Text(s)) return InvalidField(field, "invalid UTF-8 or a control character");
+  if (!IsValidUtf8(s, /*no_controls=*/true))
+    return InvalidField(field, "invalid UTF-8 or a control character");
   if (s.front() == ' ' || s.back() == ' ') return InvalidField(field, "leading or trailing space");
   return Ok();
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "zhijian/base/date.h"
+#include "zhijian/base/utf8.h"
 #include "zhijian/ledger/encoding.h"
 #include "zhijian/ledger/entry.h"
 #include "zhijian/registry/model.h"
@@ -22,6 +23,13 @@ constexpr size_t kMaxSignatories = 50;
 constexpr size_t kMaxSignatory = 100;
 constexpr size_t kMaxId = 255;
 
+// The fields of a test line, in the byte order of their keys (the canonical results order).
+constexpr std::pair<const char*, std::string TestLine::*> kLineFields[] = {
+    {"item", &TestLine::item},           {"limit", &TestLine::limit},
+    {"parameter", &TestLine::parameter}, {"result", &TestLine::result},
+    {"standard", &TestLine::standard},   {"unit", &TestLine::unit},
+    {"verdict", &TestLine::verdict}};
+
 Error Missing(std::string_view field) {
   return Error::Invalid("registration.missing-field", "缺少必填字段", "a required field is missing",
                         std::string(field));
@@ -31,45 +39,13 @@ Error Bad(std::string_view field, std::string_view why) {
                         std::string(field) + ": " + std::string(why));
 }
 
-// Valid UTF-8 (RFC 3629) without NUL; `no_controls` also refuses C0 controls and DEL.
-bool ValidText(std::string_view s, bool no_controls) {
-  for (size_t i = 0; i < s.size();) {
-    const auto b0 = static_cast<uint8_t>(s[i]);
-    if (b0 < 0x80) {
-      if (b0 == 0 || (no_controls && (b0 < 0x20 || b0 == 0x7f))) return false;
-      ++i;
-      continue;
-    }
-    int len = 0;
-    uint32_t cp = 0, min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-      len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-      return false;
-    }
-    if (s.size() - i < static_cast<size_t>(len)) return false;
-    for (int k = 1; k < len; ++k) {
-      const auto b = static_cast<uint8_t>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += static_cast<size_t>(len);
-  }
-  return true;
-}
-
 // Trims and checks a text value.
 Result<std::string> CleanText(std::string_view field, std::string_view raw, size_t max,
                               bool no_controls) {
-  if (!ValidText(raw, false)) return Bad(field, "invalid UTF-8");
+  if (!IsValidUtf8(raw)) return Bad(field, "invalid UTF-8");
   std::string s(registry::TrimText(raw));
   if (s.size() > max) return Bad(field, "longer than " + std::to_string(max) + " bytes");
-  if (no_controls && !ValidText(s, true)) return Bad(field, "control character");
+  if (no_controls && !IsValidUtf8(s, true)) return Bad(field, "control character");
   return s;
 }
 
@@ -123,19 +99,16 @@ Result<TestLine> LineFromJson(const json::value& v, size_t index) {
   const std::string where = "test_lines[" + std::to_string(index) + "]";
   if (!v.is_object()) return Bad(where, "not an object");
   TestLine line;
-  const std::pair<const char*, std::string*> fields[] = {
-      {"item", &line.item},      {"parameter", &line.parameter}, {"standard", &line.standard},
-      {"result", &line.result},  {"unit", &line.unit},           {"limit", &line.limit},
-      {"verdict", &line.verdict}};
   for (const auto& [key, value] : v.get_object()) {
     bool known = false;
-    for (const auto& [name, out] : fields) {
+    for (const auto& [name, member] : kLineFields) {
       if (key != name) continue;
       known = true;
       if (value.is_null()) break;
       if (!value.is_string()) return Bad(where + "." + name, "not a string");
-      ZJ_ASSIGN_OR_RETURN(*out, CleanText(where + "." + name, std::string_view(value.get_string()),
-                                          kMaxLineField, false));
+      ZJ_ASSIGN_OR_RETURN(line.*member,
+                          CleanText(where + "." + name, std::string_view(value.get_string()),
+                                    kMaxLineField, false));
     }
     if (!known) {
       return Error::Invalid("registration.unknown-field", "未知字段", "unknown field",
@@ -332,7 +305,7 @@ Result<ReportInput> ReportInputFromCells(
   if (digest.empty()) return Missing("document_sha256");
   ZJ_ASSIGN_OR_RETURN(in.document_sha256, ParseDigest(digest));
   if (const std::string* s = cell("signatories"); s != nullptr) {
-    if (!ValidText(*s, false)) return Bad("signatories", "invalid UTF-8");
+    if (!IsValidUtf8(*s)) return Bad("signatories", "invalid UTF-8");
     std::string_view rest = *s;
     size_t i = 0;
     while (!rest.empty()) {
@@ -428,26 +401,11 @@ std::string CanonicalResults(const ReportInput& in) {
     const TestLine& l = in.test_lines[i];
     if (i) out += ',';
     out += '{';
-    AppendKey(&out, "item");
-    AppendCanonicalJsonString(&out, l.item);
-    out += ',';
-    AppendKey(&out, "limit");
-    AppendCanonicalJsonString(&out, l.limit);
-    out += ',';
-    AppendKey(&out, "parameter");
-    AppendCanonicalJsonString(&out, l.parameter);
-    out += ',';
-    AppendKey(&out, "result");
-    AppendCanonicalJsonString(&out, l.result);
-    out += ',';
-    AppendKey(&out, "standard");
-    AppendCanonicalJsonString(&out, l.standard);
-    out += ',';
-    AppendKey(&out, "unit");
-    AppendCanonicalJsonString(&out, l.unit);
-    out += ',';
-    AppendKey(&out, "verdict");
-    AppendCanonicalJsonString(&out, l.verdict);
+    for (size_t k = 0; k < std::size(kLineFields); ++k) {
+      if (k) out += ',';
+      AppendKey(&out, kLineFields[k].first);
+      AppendCanonicalJsonString(&out, l.*kLineFields[k].second);
+    }
     out += '}';
   }
   out += "]}";
@@ -475,13 +433,12 @@ Result<void> ApplyCanonicalResults(std::string_view text, ReportInput* input) {
   while (!r.Peek(']')) {
     if (!v.test_lines.empty() && !r.Lit(",")) return bad;
     TestLine l;
-    if (!r.Lit("{") || !r.Key("item") || !r.Str(&l.item) || !r.Lit(",") || !r.Key("limit") ||
-        !r.Str(&l.limit) || !r.Lit(",") || !r.Key("parameter") || !r.Str(&l.parameter) ||
-        !r.Lit(",") || !r.Key("result") || !r.Str(&l.result) || !r.Lit(",") || !r.Key("standard") ||
-        !r.Str(&l.standard) || !r.Lit(",") || !r.Key("unit") || !r.Str(&l.unit) || !r.Lit(",") ||
-        !r.Key("verdict") || !r.Str(&l.verdict) || !r.Lit("}")) {
-      return bad;
+    if (!r.Lit("{")) return bad;
+    for (size_t k = 0; k < std::size(kLineFields); ++k) {
+      if ((k && !r.Lit(",")) || !r.Key(kLineFields[k].first) || !r.Str(&(l.*kLineFields[k].second)))
+        return bad;
     }
+    if (!r.Lit("}")) return bad;
     v.test_lines.push_back(std::move(l));
   }
   if (!r.Lit("]}") || !r.done()) return bad;
