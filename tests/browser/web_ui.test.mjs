@@ -226,6 +226,43 @@ describe('web UI against the real server', { timeout: 240000 }, () => {
     })
   })
 
+  it('admin creates an institution user, finding the institution by name', async () => {
+    await scenario('admin-institution-user', async (page) => {
+      assert.equal((await login(page, 'admin', passwords.admin)).status(), 200)
+      await page.waitForURL(`${baseUrl}/`)
+      await page.goto(`${baseUrl}/users`)
+      await page.locator('[data-test=users-table] .el-table__body tr').first().waitFor()
+      // What the registry search holds for 青岛, as the admin sees it.
+      const expected = await apiFromPage(page, `/api/v1/registry/institutions?name=${encodeURIComponent('青岛')}`)
+      assert.equal(expected.status, 200)
+      assert.ok(expected.body.items.length > 0, 'the test data has institutions in Qingdao')
+      const target = expected.body.items[0]
+
+      const username = `inst-${Date.now().toString(36)}`
+      await page.locator('[data-test=user-create-open]').click()
+      const dialog = page.locator('.el-dialog').filter({ has: page.locator('[data-test=user-username]') })
+      await dialog.waitFor()
+      await dialog.locator(inputOf('user-username')).fill(username)
+      await dialog.locator(inputOf('user-display-name')).fill('机构端账号')
+      await dialog.locator('[data-test=user-role-select]').click()
+      await page.locator('.zj-role-popper [data-test=role-option-institution]').click()
+      const searched = page.waitForResponse((r) => r.url().includes('/api/v1/registry/institutions?') && r.url().includes('name='))
+      await dialog.locator('[data-test=user-institution] input').fill('青岛')
+      assert.equal((await searched).status(), 200)
+      const option = page.locator('.el-select-dropdown__item').filter({ hasText: target.uscc })
+      await option.click()
+      await dialog.locator(inputOf('user-password')).fill(`Inst-${Math.random().toString(36).slice(2)}-x`)
+      const created = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST')
+      await dialog.locator('[data-test=user-create-submit]').click()
+      const createdResponse = await created
+      assert.equal(createdResponse.status(), 201, await createdResponse.text())
+      const users = await apiFromPage(page, '/api/v1/users')
+      const stored = users.body.items.find((u) => u.username === username)
+      assert.equal(stored.role, 'institution')
+      assert.equal(stored.institution_id, target.id)
+    })
+  })
+
   it('a wrong password shows the server message in the chosen language', async () => {
     await scenario('wrong-password', async (page) => {
       const zhResponse = await login(page, 'admin', `${passwords.admin}-wrong`)

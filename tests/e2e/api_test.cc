@@ -138,14 +138,15 @@ TEST_P(ApiTest, BadInputGetsProblemJsonAndWritesNothing) {
                     {"region_prefix", "37"},
                     {"password", "short"}};
   EXPECT_EQ(P().Send("POST", "/api/v1/users", weak, admin).status, 400u);
-  ExpectProblem(P().Get("/api/v1/institutions?limit=abc", admin), 400, "request.bad-parameter");
+  ExpectProblem(P().Get("/api/v1/registry/institutions?limit=abc", admin), 400,
+                "request.bad-parameter");
   EXPECT_EQ(P().Count("SELECT COUNT(*) FROM users"), users);
   EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log"), audit);
 }
 
 TEST_P(ApiTest, InstitutionsAreScopedInTheQueryLayer) {
   auto codes = [&](const std::string& cookie) {
-    HttpResponse r = P().Get("/api/v1/institutions?limit=200", cookie);
+    HttpResponse r = P().Get("/api/v1/registry/institutions?limit=200", cookie);
     EXPECT_EQ(r.status, 200u) << r.body;
     std::set<std::string> out;
     json::value v = Json(r);
@@ -167,16 +168,16 @@ TEST_P(ApiTest, InstitutionsAreScopedInTheQueryLayer) {
   // A record outside the scope is "not found", exactly like a missing one.
   const std::string jn = P().Login("regulator-jn");
   const int64_t qingdao = P().InstitutionIn("370202");
-  ExpectProblem(P().Get("/api/v1/institutions/" + std::to_string(qingdao), jn), 404,
+  ExpectProblem(P().Get("/api/v1/registry/institutions/" + std::to_string(qingdao), jn), 404,
                 "institution.not-found");
-  ExpectProblem(P().Get("/api/v1/institutions/999999", jn), 404, "institution.not-found");
+  ExpectProblem(P().Get("/api/v1/registry/institutions/999999", jn), 404, "institution.not-found");
   HttpResponse in =
-      P().Get("/api/v1/institutions/" + std::to_string(P().InstitutionIn("370102")), jn);
+      P().Get("/api/v1/registry/institutions/" + std::to_string(P().InstitutionIn("370102")), jn);
   EXPECT_EQ(in.status, 200u);
   EXPECT_EQ(Json(in).at("region_name").as_string(), "山东省济南市历下区");
   // Search by name.
   HttpResponse q =
-      P().Get("/api/v1/institutions?q=%E9%9D%92%E5%B2%9B", P().Login("admin"));  // 青岛
+      P().Get("/api/v1/registry/institutions?name=%E9%9D%92%E5%B2%9B", P().Login("admin"));  // 青岛
   EXPECT_EQ(Json(q).at("total").as_int64(), 2);
 }
 

@@ -230,16 +230,6 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   table["auth.logout"] = {{"POST", "/api/v1/auth/logout", nullptr, All(204)}};
   table["auth.me"] = {{"GET", "/api/v1/auth/me", nullptr, SignedIn(200)}};
   table["dashboard"] = {{"GET", "/api/v1/dashboard", nullptr, SignedIn(200)}};
-  table["institutions.list"] = {{"GET", "/api/v1/institutions", nullptr, SignedIn(200)}};
-  table["institutions.get"] = {
-      // Jinan (370102, the demo institution's own record).
-      {"GET", "/api/v1/institutions/{jinan}", nullptr, SignedIn(200)},
-      // Qingdao: outside Jinan's city scope and outside the institution's own scope.
-      {"GET", "/api/v1/institutions/{qingdao}", nullptr,
-       With(SignedIn(200), {{"regulator-jn", 404}, {"inst-demo", 404}})},
-      // Beijing: outside every Shandong scope.
-      {"GET", "/api/v1/institutions/{beijing}", nullptr, With(SignedIn(404), {{"admin", 200}})},
-  };
   table["audit.list"] = {
       {"GET", "/api/v1/audit", nullptr, With(SignedIn(200), {{"inspector-sd", 403}})}};
   table["users.list"] = {
@@ -259,8 +249,8 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
       {"DELETE", "/api/v1/apikeys/{other_key}", nullptr, With(SignedIn(404), {{"admin", 204}})},
   };
 
-  // The registry (registry_routes.cc): reads for every signed-in role, scoped like
-  // institutions.get; the public lookup is open to everyone.
+  // The registry (registry_routes.cc): reads for every signed-in role, scoped by region and
+  // own institution; the public lookup is open to everyone.
   for (const std::string name :
        {"registry.institutions.portrait", "registry.institutions.standards"}) {
     const std::string suffix = name == "registry.institutions.standards" ? "/standards" : "";
@@ -355,8 +345,8 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
   // certificate for each place, reports registered directly (one per row that changes it), and
   // 300 more so that the log has a full tile. Writes: administrators and the institution's own
   // users; a repeated registration, correction or revocation is idempotent (the admin's call
-  // creates, 201; the institution's identical call finds it, 200). Reads: scoped like
-  // institutions.get. The log, proofs, key and verification: everyone.
+  // creates, 201; the institution's identical call finds it, 200). Reads: scoped like the
+  // registry's. The log, proofs, key and verification: everyone.
   std::map<std::string, std::string> uscc_of;
   for (const std::string place : {"jinan", "qingdao", "beijing"}) {
     auto conn = platform_->db().Acquire();

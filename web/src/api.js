@@ -116,8 +116,6 @@ export const api = {
   logout: () => request('POST', '/api/v1/auth/logout', { redirectOn401: false }),
   me: () => request('GET', '/api/v1/auth/me', { redirectOn401: false }),
   dashboard: () => request('GET', '/api/v1/dashboard'),
-  institutions: ({ q, offset, limit } = {}) =>
-    request('GET', '/api/v1/institutions', { query: { q, offset, limit } }),
   audit: ({ before, limit, action } = {}) =>
     request('GET', '/api/v1/audit', { query: { before, limit, action } }),
   users: () => request('GET', '/api/v1/users'),

@@ -223,64 +223,6 @@ Result<Response> Dashboard(ApiContext& ctx, Request& req) {
   return server::JsonResponse(o);
 }
 
-json::object InstitutionJson(const store::Row& row) {
-  json::object o;
-  o["id"] = row.Int(0);
-  o["uscc"] = row.Text(1);
-  o["name"] = row.Text(2);
-  o["region_code"] = row.Text(3);
-  o["region_name"] = RegionDisplayName(row.Text(3));
-  o["address"] = OptJson(row.OptText(4));
-  return o;
-}
-
-Result<Response> ListInstitutions(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t offset, QueryInt(req, "offset", 0, 0, 1'000'000'000));
-  ZJ_ASSIGN_OR_RETURN(int64_t limit, QueryInt(req, "limit", 20, 1, 200));
-  std::string where = " WHERE 1=1";
-  std::vector<store::Value> params;
-  if (auto q = req.Query("q"); q && !q->empty()) {
-    if (q->size() > 100) {
-      return Error::Invalid("request.bad-parameter", "查询词过长", "query too long", "q");
-    }
-    where += " AND (name LIKE ? OR uscc = ?)";
-    params.emplace_back("%" + *q + "%");
-    params.emplace_back(*q);
-  }
-  store::AppendScope(
-      store::ScopeFor(req.principal, {.region_column = "region_code", .institution_column = "id"}),
-      &where, &params);
-  ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
-  ZJ_ASSIGN_OR_RETURN(auto total, conn->Query("SELECT COUNT(*) FROM institutions" + where, params));
-  params.emplace_back(limit);
-  params.emplace_back(offset);
-  ZJ_ASSIGN_OR_RETURN(auto rows,
-                      conn->Query("SELECT id, uscc, name, region_code, address FROM "
-                                  "institutions" +
-                                      where + " ORDER BY region_code, id LIMIT ? OFFSET ?",
-                                  params));
-  json::array items;
-  for (const auto& row : rows) items.push_back(InstitutionJson(row));
-  json::object o;
-  o["items"] = items;
-  o["total"] = total.at(0).Int(0);
-  return server::JsonResponse(o);
-}
-
-Result<Response> GetInstitution(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(int64_t id, ParseIntParam(req.path_params["id"], "id", 1, INT64_MAX));
-  std::string sql = "SELECT id, uscc, name, region_code, address FROM institutions WHERE id = ?";
-  std::vector<store::Value> params{id};
-  store::AppendScope(
-      store::ScopeFor(req.principal, {.region_column = "region_code", .institution_column = "id"}),
-      &sql, &params);
-  ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
-  ZJ_ASSIGN_OR_RETURN(auto row, conn->QueryOne(sql, params));
-  // Out of scope and absent look the same: existence must not leak.
-  if (!row) return Error::NotFound("institution.not-found", "机构不存在", "institution not found");
-  return server::JsonResponse(InstitutionJson(*row));
-}
-
 Result<Response> ListAudit(ApiContext& ctx, Request& req) {
   audit::ListFilter f;
   if (auto b = req.Query("before")) {
@@ -424,9 +366,6 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   router.Add({Verb::get, "/api/v1/auth/me", "auth.me", any, bind(Me)});
   router.Add({Verb::get, "/api/v1/dashboard", "dashboard", any, bind(Dashboard)});
   router.Add({Verb::get, "/api/v1/regions", "regions.list", everyone, bind(Regions)});
-  router.Add({Verb::get, "/api/v1/institutions", "institutions.list", any, bind(ListInstitutions)});
-  router.Add(
-      {Verb::get, "/api/v1/institutions/{id}", "institutions.get", any, bind(GetInstitution)});
   router.Add({Verb::get,
               "/api/v1/audit",
               "audit.list",
