@@ -811,6 +811,60 @@ void AppendValues(std::vector<Value>& p, const CapabilityRow& c) {
 // Rows per statement: 15 parameters per inserted row stay far below SQLite's 32,766.
 constexpr size_t kBatchRows = 1000;
 
+// institution_standards.retired (0012) of standard number `n` (an SQL expression): the catalogue
+// marks it abolished, or a replacement link names it as replaced.
+std::string RetiredExpr(const std::string& n) {
+  return "CASE WHEN EXISTS (SELECT 1 FROM standards s WHERE s.number = " + n +
+         " AND s.status = 'abolished') OR EXISTS (SELECT 1 FROM standard_replacements r WHERE "
+         "r.replaced = " +
+         n + ") THEN 1 ELSE 0 END";
+}
+
+// Changes of capability rows per (institution, standard number).
+using CitedDelta = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+// Applies `delta` to institution_standards (0012): additions in multi-row upserts, removals one
+// by one (moves and deletes are rare), dropping pairs no row cites any more.
+Result<void> ApplyCitedDelta(Connection& tx, const CitedDelta& delta) {
+  std::vector<std::pair<const std::pair<int64_t, std::string>*, int64_t>> added;
+  for (const auto& [key, d] : delta) {
+    if (d > 0) {
+      added.emplace_back(&key, d);
+    } else if (d < 0) {
+      ZJ_TRY(
+          tx.Exec("UPDATE institution_standards SET capability_rows = capability_rows + ? WHERE "
+                  "institution_id = ? AND standard_no = ?",
+                  std::vector<Value>{d, key.first, key.second}));
+      ZJ_TRY(
+          tx.Exec("DELETE FROM institution_standards WHERE institution_id = ? AND standard_no "
+                  "= ? AND capability_rows <= 0",
+                  std::vector<Value>{key.first, key.second}));
+    }
+  }
+  std::vector<Value> params;
+  for (size_t from = 0; from < added.size(); from += kBatchRows) {
+    const size_t n = std::min(kBatchRows, added.size() - from);
+    params.clear();
+    params.reserve(n * 3);
+    for (size_t j = from; j < from + n; ++j) {
+      params.emplace_back(added[j].first->first);
+      params.emplace_back(added[j].first->second);
+      params.emplace_back(added[j].second);
+    }
+    // "WHERE true": SQLite's parser needs it between INSERT ... SELECT and ON CONFLICT.
+    ZJ_TRY(
+        tx.Exec("INSERT INTO institution_standards (institution_id, standard_no, "
+                "capability_rows, retired) SELECT v.column1, v.column2, v.column3, " +
+                    RetiredExpr("v.column2") + " FROM (VALUES " +
+                    Tuples(n, "CAST(? AS BIGINT), ?, CAST(? AS BIGINT)") +
+                    ") AS v WHERE true ON CONFLICT (institution_id, standard_no) DO UPDATE SET "
+                    "capability_rows = institution_standards.capability_rows + "
+                    "excluded.capability_rows",
+                params));
+  }
+  return Ok();
+}
+
 }  // namespace
 
 // One path for single rows and batches, so that the stored per-institution counts are kept in
@@ -1013,13 +1067,17 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
       "UPDATE capabilities SET institution_id = ?, standard_key = ?, standard_name = ?, "
       "limitation = ?, approved_on = ?, valid_from = ?, valid_to = ?, updated_at = ? WHERE id = ?";
   std::map<int64_t, int64_t> count_delta;  // institutions.capability_count (0009)
+  CitedDelta cited;                        // institution_standards (0012)
   for (const State& s : states) {
     if (s.id <= 0) continue;
     if (!s.stored) {
       ++count_delta[s.row.institution_id];
+      ++cited[{s.row.institution_id, s.row.standard_no}];
     } else if (s.dirty && s.stored->institution_id != s.row.institution_id) {
       --count_delta[s.stored->institution_id];
       ++count_delta[s.row.institution_id];
+      --cited[{s.stored->institution_id, s.row.standard_no}];
+      ++cited[{s.row.institution_id, s.row.standard_no}];
     }
     if (!s.dirty) continue;
     params.clear();
@@ -1033,6 +1091,7 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
     ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count + ? WHERE id = ?",
                    std::vector<Value>{delta, institution_id}));
   }
+  ZJ_TRY(ApplyCitedDelta(tx, cited));
   return out;
 }
 
@@ -1101,9 +1160,22 @@ Result<Upserted> Registry::UpsertStandard(Connection& tx, const Standard& v) {
     if (added > 0) MarkChanged(u);
     return Ok();
   };
-  for (const std::string& old : v.replaces) ZJ_TRY(link(CanonicalStandard(old).first, number));
+  std::vector<std::string> replaced;  // numbers this standard replaces
+  for (const std::string& old : v.replaces) {
+    replaced.push_back(CanonicalStandard(old).first);
+    ZJ_TRY(link(replaced.back(), number));
+  }
   for (const std::string& next : v.replaced_by) {
     ZJ_TRY(link(number, CanonicalStandard(next).first));
+  }
+  // institution_standards.retired (0012) of this number and of those it replaces.
+  if (u.outcome != Outcome::kUnchanged) {
+    replaced.push_back(number);
+    static const std::string kRetire =
+        "UPDATE institution_standards SET retired = " + RetiredExpr("?") + " WHERE standard_no = ?";
+    for (const std::string& n : replaced) {
+      if (!n.empty()) ZJ_TRY(tx.Exec(kRetire, std::vector<Value>{n, n, n}));
+    }
   }
   return u;
 }
@@ -1655,7 +1727,9 @@ struct KeptKind {
   const char* type;       // audit target type and action prefix
   const char* table;      // rows with `id` and `institution_id`
   const char* not_found;  // error code
-  const char* on_delete;  // a statement on the institution's id after a delete, or nullptr
+  const char* columns;    // read before the delete, the institution id first
+  // Kept counts after the delete, given the row's `columns`, or nullptr.
+  Result<void> (*on_delete)(Connection& tx, const Row& deleted);
 };
 
 Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind& kind,
@@ -1666,7 +1740,7 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
   return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
     ZJ_ASSIGN_OR_RETURN(
         std::optional<Row> row,
-        tx.QueryOne(std::string("SELECT institution_id FROM ") + kind.table + " WHERE id = ?",
+        tx.QueryOne(std::string("SELECT ") + kind.columns + " FROM " + kind.table + " WHERE id = ?",
                     std::vector<Value>{Value(id)}));
     if (!row) return NotFound(kind.not_found, what);
     Result<InstRef> inst = KeptInstitution(tx, actor, row->Int(0));
@@ -1676,20 +1750,26 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
     if (!inst) return std::move(inst).error();
     ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
                    std::vector<Value>{Value(id)}));
-    if (kind.on_delete) ZJ_TRY(tx.Exec(kind.on_delete, std::vector<Value>{Value(inst->id)}));
+    if (kind.on_delete) ZJ_TRY(kind.on_delete(tx, *row));
     audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, *inst);
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
     return Ok();
   });
 }
 
-// institutions.capability_count (0009) is kept by every write of capability rows.
-const KeptKind kCapabilityKind{
-    "capability", "capabilities", "registry.capability-not-found",
-    "UPDATE institutions SET capability_count = capability_count - 1 WHERE id = ?"};
+// institutions.capability_count (0009) and institution_standards (0012) are kept by every write
+// of capability rows.
+Result<void> CapabilityDeleted(Connection& tx, const Row& deleted) {
+  ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count - 1 WHERE id = ?",
+                 std::vector<Value>{deleted.Int(0)}));
+  return ApplyCitedDelta(tx, CitedDelta{{{deleted.Int(0), deleted.Text(1)}, -1}});
+}
+const KeptKind kCapabilityKind{"capability", "capabilities", "registry.capability-not-found",
+                               "institution_id, standard_no", CapabilityDeleted};
 const KeptKind kCreditFlagKind{"credit_flag", "credit_flags", "registry.credit-flag-not-found",
-                               nullptr};
-const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found", nullptr};
+                               "institution_id", nullptr};
+const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found", "institution_id",
+                            nullptr};
 
 }  // namespace
 
