@@ -841,9 +841,18 @@ Result<void> ApplyCitedDelta(Connection& tx, const CitedDelta& delta) {
                   std::vector<Value>{key.first, key.second}));
     }
   }
+  // Statements of a few fixed sizes (the largest that fits, then smaller), so that the SQLite
+  // adapter's statement cache reuses them: a batch's number of pairs varies, and preparing a
+  // new multi-row statement per batch took a tenth of an import.
   std::vector<Value> params;
-  for (size_t from = 0; from < added.size(); from += kBatchRows) {
-    const size_t n = std::min(kBatchRows, added.size() - from);
+  for (size_t from = 0; from < added.size();) {
+    size_t n = 1;
+    for (size_t size : {512, 128, 32, 8}) {
+      if (added.size() - from >= size) {
+        n = size;
+        break;
+      }
+    }
     params.clear();
     params.reserve(n * 3);
     for (size_t j = from; j < from + n; ++j) {
@@ -861,6 +870,7 @@ Result<void> ApplyCitedDelta(Connection& tx, const CitedDelta& delta) {
                     "capability_rows = institution_standards.capability_rows + "
                     "excluded.capability_rows",
                 params));
+    from += n;
   }
   return Ok();
 }
@@ -874,8 +884,9 @@ Result<Upserted> Registry::UpsertCapability(Connection& tx, const Capability& v)
   return std::move(results.at(0));
 }
 
-Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
-    Connection& tx, std::span<const Capability> rows) {
+Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(Connection& tx,
+                                                                   std::span<const Capability> rows,
+                                                                   Cited cited_upkeep) {
   const bool pg = tx.backend() == store::Backend::kPostgres;
   const std::string now = NowText(clock_.Now());
   std::vector<Result<Upserted>> out;
@@ -1091,8 +1102,19 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
     ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count + ? WHERE id = ?",
                    std::vector<Value>{delta, institution_id}));
   }
-  ZJ_TRY(ApplyCitedDelta(tx, cited));
+  if (cited_upkeep == Cited::kKeep) ZJ_TRY(ApplyCitedDelta(tx, cited));
   return out;
+}
+
+Result<void> Registry::RecountCitedStandards(Connection& tx) {
+  ZJ_TRY(tx.Exec("DELETE FROM institution_standards"));
+  ZJ_TRY(tx.Exec(
+      "INSERT INTO institution_standards (institution_id, standard_no, capability_rows, retired) "
+      "SELECT k.institution_id, k.standard_no, COUNT(*), CASE WHEN k.standard_no IN (SELECT "
+      "s.number FROM standards s WHERE s.status = 'abolished' UNION SELECT r.replaced FROM "
+      "standard_replacements r) THEN 1 ELSE 0 END FROM capabilities k GROUP BY k.institution_id, "
+      "k.standard_no"));
+  return Ok();
 }
 
 Result<Upserted> Registry::UpsertPerson(Connection& tx, const Person& v) {
@@ -1246,135 +1268,6 @@ Error InstitutionNotFound(int64_t id) {
   return NotFound("institution.not-found", "institution " + std::to_string(id));
 }
 
-Result<Profile> ReadProfileRest(Connection& conn, Institution inst) {
-  Profile p;
-  const std::vector<Value> by_inst{inst.id};
-  p.institution = std::move(inst);
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> certs,
-                      conn.Query("SELECT id, institution_id, number, issuer, issued_on, "
-                                 "expires_on, status FROM certificates WHERE institution_id = ? "
-                                 "ORDER BY issued_on, number",
-                                 by_inst));
-  std::map<int64_t, size_t> cert_index;
-  for (const Row& r : certs) {
-    Certificate c;
-    c.id = r.Int(0);
-    c.institution_id = r.Int(1);
-    c.number = r.Text(2);
-    c.issuer = r.Text(3);
-    c.issued_on = r.OptText(4);
-    c.expires_on = r.OptText(5);
-    c.status = ParseCertStatus(r.Text(6)).value_or(CertStatus::kValid);
-    cert_index[c.id] = p.certificates.size();
-    p.certificates.push_back(std::move(c));
-  }
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> history,
-      conn.Query("SELECT h.certificate_id, h.status, h.effective_on, h.reason FROM "
-                 "certificate_status_history h JOIN certificates c ON c.id = h.certificate_id "
-                 "WHERE c.institution_id = ? ORDER BY h.certificate_id, h.effective_on, h.id",
-                 by_inst));
-  for (const Row& r : history) {
-    auto it = cert_index.find(r.Int(0));
-    if (it == cert_index.end()) continue;
-    p.certificates[it->second].history.push_back(
-        {ParseCertStatus(r.Text(1)).value_or(CertStatus::kValid), r.Text(2), r.Text(3)});
-  }
-
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> caps,
-      conn.Query("SELECT id, certificate_id, institution_id, category, object, item, parameter, "
-                 "standard_no, standard_name, limitation, approved_on, valid_from, valid_to "
-                 "FROM capabilities WHERE institution_id = ? ORDER BY certificate_id, id",
-                 by_inst));
-  p.capabilities.reserve(caps.size());
-  for (const Row& r : caps) {
-    Capability c;
-    c.id = r.Int(0);
-    c.certificate_id = r.Int(1);
-    c.institution_id = r.Int(2);
-    c.category = r.Text(3);
-    c.object = r.Text(4);
-    c.item = r.Text(5);
-    c.parameter = r.Text(6);
-    c.standard_no = r.Text(7);
-    c.standard_name = r.Text(8);
-    c.limitation = r.Text(9);
-    c.approved_on = r.OptText(10);
-    c.valid_from = r.OptText(11);
-    c.valid_to = r.OptText(12);
-    p.capabilities.push_back(std::move(c));
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> people,
-                      conn.Query(std::string("SELECT ") + kPersonColumns +
-                                     " FROM people WHERE institution_id = ? ORDER BY id",
-                                 by_inst));
-  std::map<int64_t, size_t> person_index;
-  for (const Row& r : people) {
-    person_index[r.Int(0)] = p.people.size();
-    p.people.push_back(PersonFromRow(r));
-  }
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> fields,
-      conn.Query("SELECT f.person_id, f.field, f.authorized_from, f.authorized_to FROM "
-                 "signatory_fields f JOIN people p ON p.id = f.person_id WHERE "
-                 "p.institution_id = ? ORDER BY f.person_id, f.id",
-                 by_inst));
-  for (const Row& r : fields) {
-    auto it = person_index.find(r.Int(0));
-    if (it == person_index.end()) continue;
-    p.people[it->second].signatory_fields.push_back({r.Text(1), r.OptText(2), r.OptText(3)});
-  }
-  for (Person& person : p.people) {
-    std::sort(person.signatory_fields.begin(), person.signatory_fields.end(),
-              [](const SignatoryField& a, const SignatoryField& b) { return a.field < b.field; });
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> equipment,
-                      conn.Query(std::string("SELECT ") + kEquipmentColumns +
-                                     " FROM equipment WHERE institution_id = ? ORDER BY id",
-                                 by_inst));
-  for (const Row& r : equipment) p.equipment.push_back(EquipmentFromRow(r));
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> credit,
-                      conn.Query("SELECT id, institution_id, kind, listed_on, removed_on, "
-                                 "authority, reason FROM credit_flags WHERE institution_id = ? "
-                                 "ORDER BY listed_on, id",
-                                 by_inst));
-  for (const Row& r : credit) {
-    CreditFlag f;
-    f.id = r.Int(0);
-    f.institution_id = r.Int(1);
-    f.kind = ParseCreditKind(r.Text(2)).value_or(CreditKind::kAbnormalOperation);
-    f.listed_on = r.Text(3);
-    f.removed_on = r.OptText(4);
-    f.authority = r.Text(5);
-    f.reason = r.Text(6);
-    p.credit_flags.push_back(std::move(f));
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> penalties,
-                      conn.Query("SELECT id, institution_id, decision_no, decided_on, authority, "
-                                 "violation, legal_basis, amount_yuan FROM penalties WHERE "
-                                 "institution_id = ? ORDER BY decided_on, id",
-                                 by_inst));
-  for (const Row& r : penalties) {
-    Penalty x;
-    x.id = r.Int(0);
-    x.institution_id = r.Int(1);
-    x.decision_no = r.Text(2);
-    x.decided_on = r.Text(3);
-    x.authority = r.Text(4);
-    x.violation = r.Text(5);
-    x.legal_basis = r.Text(6);
-    if (!r.IsNull(7)) x.amount_yuan = r.Real(7);
-    p.penalties.push_back(std::move(x));
-  }
-  return p;
-}
-
 }  // namespace
 
 Result<Institution> Registry::GetInstitution(const Principal& viewer, int64_t id) {
@@ -1384,23 +1277,6 @@ Result<Institution> Registry::GetInstitution(const Principal& viewer, int64_t id
                       ReadScopedInstitution(conn.get(), viewer, id));
   if (!inst) return InstitutionNotFound(id);
   return std::move(*inst);
-}
-
-Result<Profile> Registry::GetProfile(const Principal& viewer, int64_t id) {
-  if (viewer.role == Role::kPublic) return InstitutionNotFound(id);
-  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
-  // One read transaction, so that the sections are consistent with each other.
-  ZJ_TRY(conn->Begin(false));
-  auto read = [&]() -> Result<Profile> {
-    ZJ_ASSIGN_OR_RETURN(std::optional<Institution> inst,
-                        ReadScopedInstitution(conn.get(), viewer, id));
-    if (!inst) return InstitutionNotFound(id);
-    return ReadProfileRest(conn.get(), std::move(*inst));
-  };
-  Result<Profile> profile = read();
-  Result<void> ended = profile ? conn->Commit() : conn->Rollback();
-  if (profile && !ended) return std::move(ended).error();
-  return profile;
 }
 
 // ================================================================ audited edits
