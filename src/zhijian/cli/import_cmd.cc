@@ -133,6 +133,10 @@ int Run(const ImportArgs& args, const std::string& db_url) {
               << file << "：读取 " << r.rows_read << " 行，新增 " << r.inserted << "，更新 "
               << r.updated << "，未变 " << r.unchanged << "，拒绝 " << r.rejected << "，警告 "
               << r.warnings << (r.dry_run ? "（试运行，未写入）" : "") << "\n";
+    if (r.indexes_rebuilt > 0) {
+      std::cout << file << ": bulk load, " << r.indexes_rebuilt << " indexes built again in "
+                << r.index_seconds << " s / 批量导入，重建 " << r.indexes_rebuilt << " 个索引\n";
+    }
     if (r.rejected > 0) {
       std::cerr << file << ": " << r.rejected << " rows rejected (exit code 1) / " << r.rejected
                 << " 行被拒绝（退出码 1）\n";

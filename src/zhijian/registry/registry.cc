@@ -811,6 +811,70 @@ void AppendValues(std::vector<Value>& p, const CapabilityRow& c) {
 // Rows per statement: 15 parameters per inserted row stay far below SQLite's 32,766.
 constexpr size_t kBatchRows = 1000;
 
+// institution_standards.retired (0012) of standard number `n` (an SQL expression): the catalogue
+// marks it abolished, or a replacement link names it as replaced.
+std::string RetiredExpr(const std::string& n) {
+  return "CASE WHEN EXISTS (SELECT 1 FROM standards s WHERE s.number = " + n +
+         " AND s.status = 'abolished') OR EXISTS (SELECT 1 FROM standard_replacements r WHERE "
+         "r.replaced = " +
+         n + ") THEN 1 ELSE 0 END";
+}
+
+// Changes of capability rows per (institution, standard number).
+using CitedDelta = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+// Applies `delta` to institution_standards (0012): additions in multi-row upserts, removals one
+// by one (moves and deletes are rare), dropping pairs no row cites any more.
+Result<void> ApplyCitedDelta(Connection& tx, const CitedDelta& delta) {
+  std::vector<std::pair<const std::pair<int64_t, std::string>*, int64_t>> added;
+  for (const auto& [key, d] : delta) {
+    if (d > 0) {
+      added.emplace_back(&key, d);
+    } else if (d < 0) {
+      ZJ_TRY(
+          tx.Exec("UPDATE institution_standards SET capability_rows = capability_rows + ? WHERE "
+                  "institution_id = ? AND standard_no = ?",
+                  std::vector<Value>{d, key.first, key.second}));
+      ZJ_TRY(
+          tx.Exec("DELETE FROM institution_standards WHERE institution_id = ? AND standard_no "
+                  "= ? AND capability_rows <= 0",
+                  std::vector<Value>{key.first, key.second}));
+    }
+  }
+  // Statements of a few fixed sizes (the largest that fits, then smaller), so that the SQLite
+  // adapter's statement cache reuses them: a batch's number of pairs varies, and preparing a
+  // new multi-row statement per batch took a tenth of an import.
+  std::vector<Value> params;
+  for (size_t from = 0; from < added.size();) {
+    size_t n = 1;
+    for (size_t size : {512, 128, 32, 8}) {
+      if (added.size() - from >= size) {
+        n = size;
+        break;
+      }
+    }
+    params.clear();
+    params.reserve(n * 3);
+    for (size_t j = from; j < from + n; ++j) {
+      params.emplace_back(added[j].first->first);
+      params.emplace_back(added[j].first->second);
+      params.emplace_back(added[j].second);
+    }
+    // "WHERE true": SQLite's parser needs it between INSERT ... SELECT and ON CONFLICT.
+    ZJ_TRY(
+        tx.Exec("INSERT INTO institution_standards (institution_id, standard_no, "
+                "capability_rows, retired) SELECT v.column1, v.column2, v.column3, " +
+                    RetiredExpr("v.column2") + " FROM (VALUES " +
+                    Tuples(n, "CAST(? AS BIGINT), ?, CAST(? AS BIGINT)") +
+                    ") AS v WHERE true ON CONFLICT (institution_id, standard_no) DO UPDATE SET "
+                    "capability_rows = institution_standards.capability_rows + "
+                    "excluded.capability_rows",
+                params));
+    from += n;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 // One path for single rows and batches, so that the stored per-institution counts are kept in
@@ -820,8 +884,9 @@ Result<Upserted> Registry::UpsertCapability(Connection& tx, const Capability& v)
   return std::move(results.at(0));
 }
 
-Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
-    Connection& tx, std::span<const Capability> rows) {
+Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(Connection& tx,
+                                                                   std::span<const Capability> rows,
+                                                                   Cited cited_upkeep) {
   const bool pg = tx.backend() == store::Backend::kPostgres;
   const std::string now = NowText(clock_.Now());
   std::vector<Result<Upserted>> out;
@@ -1013,13 +1078,17 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
       "UPDATE capabilities SET institution_id = ?, standard_key = ?, standard_name = ?, "
       "limitation = ?, approved_on = ?, valid_from = ?, valid_to = ?, updated_at = ? WHERE id = ?";
   std::map<int64_t, int64_t> count_delta;  // institutions.capability_count (0009)
+  CitedDelta cited;                        // institution_standards (0012)
   for (const State& s : states) {
     if (s.id <= 0) continue;
     if (!s.stored) {
       ++count_delta[s.row.institution_id];
+      ++cited[{s.row.institution_id, s.row.standard_no}];
     } else if (s.dirty && s.stored->institution_id != s.row.institution_id) {
       --count_delta[s.stored->institution_id];
       ++count_delta[s.row.institution_id];
+      --cited[{s.stored->institution_id, s.row.standard_no}];
+      ++cited[{s.row.institution_id, s.row.standard_no}];
     }
     if (!s.dirty) continue;
     params.clear();
@@ -1033,7 +1102,19 @@ Result<std::vector<Result<Upserted>>> Registry::UpsertCapabilities(
     ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count + ? WHERE id = ?",
                    std::vector<Value>{delta, institution_id}));
   }
+  if (cited_upkeep == Cited::kKeep) ZJ_TRY(ApplyCitedDelta(tx, cited));
   return out;
+}
+
+Result<void> Registry::RecountCitedStandards(Connection& tx) {
+  ZJ_TRY(tx.Exec("DELETE FROM institution_standards"));
+  ZJ_TRY(tx.Exec(
+      "INSERT INTO institution_standards (institution_id, standard_no, capability_rows, retired) "
+      "SELECT k.institution_id, k.standard_no, COUNT(*), CASE WHEN k.standard_no IN (SELECT "
+      "s.number FROM standards s WHERE s.status = 'abolished' UNION SELECT r.replaced FROM "
+      "standard_replacements r) THEN 1 ELSE 0 END FROM capabilities k GROUP BY k.institution_id, "
+      "k.standard_no"));
+  return Ok();
 }
 
 Result<Upserted> Registry::UpsertPerson(Connection& tx, const Person& v) {
@@ -1101,9 +1182,22 @@ Result<Upserted> Registry::UpsertStandard(Connection& tx, const Standard& v) {
     if (added > 0) MarkChanged(u);
     return Ok();
   };
-  for (const std::string& old : v.replaces) ZJ_TRY(link(CanonicalStandard(old).first, number));
+  std::vector<std::string> replaced;  // numbers this standard replaces
+  for (const std::string& old : v.replaces) {
+    replaced.push_back(CanonicalStandard(old).first);
+    ZJ_TRY(link(replaced.back(), number));
+  }
   for (const std::string& next : v.replaced_by) {
     ZJ_TRY(link(number, CanonicalStandard(next).first));
+  }
+  // institution_standards.retired (0012) of this number and of those it replaces.
+  if (u.outcome != Outcome::kUnchanged) {
+    replaced.push_back(number);
+    static const std::string kRetire =
+        "UPDATE institution_standards SET retired = " + RetiredExpr("?") + " WHERE standard_no = ?";
+    for (const std::string& n : replaced) {
+      if (!n.empty()) ZJ_TRY(tx.Exec(kRetire, std::vector<Value>{n, n, n}));
+    }
   }
   return u;
 }
@@ -1174,135 +1268,6 @@ Error InstitutionNotFound(int64_t id) {
   return NotFound("institution.not-found", "institution " + std::to_string(id));
 }
 
-Result<Profile> ReadProfileRest(Connection& conn, Institution inst) {
-  Profile p;
-  const std::vector<Value> by_inst{inst.id};
-  p.institution = std::move(inst);
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> certs,
-                      conn.Query("SELECT id, institution_id, number, issuer, issued_on, "
-                                 "expires_on, status FROM certificates WHERE institution_id = ? "
-                                 "ORDER BY issued_on, number",
-                                 by_inst));
-  std::map<int64_t, size_t> cert_index;
-  for (const Row& r : certs) {
-    Certificate c;
-    c.id = r.Int(0);
-    c.institution_id = r.Int(1);
-    c.number = r.Text(2);
-    c.issuer = r.Text(3);
-    c.issued_on = r.OptText(4);
-    c.expires_on = r.OptText(5);
-    c.status = ParseCertStatus(r.Text(6)).value_or(CertStatus::kValid);
-    cert_index[c.id] = p.certificates.size();
-    p.certificates.push_back(std::move(c));
-  }
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> history,
-      conn.Query("SELECT h.certificate_id, h.status, h.effective_on, h.reason FROM "
-                 "certificate_status_history h JOIN certificates c ON c.id = h.certificate_id "
-                 "WHERE c.institution_id = ? ORDER BY h.certificate_id, h.effective_on, h.id",
-                 by_inst));
-  for (const Row& r : history) {
-    auto it = cert_index.find(r.Int(0));
-    if (it == cert_index.end()) continue;
-    p.certificates[it->second].history.push_back(
-        {ParseCertStatus(r.Text(1)).value_or(CertStatus::kValid), r.Text(2), r.Text(3)});
-  }
-
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> caps,
-      conn.Query("SELECT id, certificate_id, institution_id, category, object, item, parameter, "
-                 "standard_no, standard_name, limitation, approved_on, valid_from, valid_to "
-                 "FROM capabilities WHERE institution_id = ? ORDER BY certificate_id, id",
-                 by_inst));
-  p.capabilities.reserve(caps.size());
-  for (const Row& r : caps) {
-    Capability c;
-    c.id = r.Int(0);
-    c.certificate_id = r.Int(1);
-    c.institution_id = r.Int(2);
-    c.category = r.Text(3);
-    c.object = r.Text(4);
-    c.item = r.Text(5);
-    c.parameter = r.Text(6);
-    c.standard_no = r.Text(7);
-    c.standard_name = r.Text(8);
-    c.limitation = r.Text(9);
-    c.approved_on = r.OptText(10);
-    c.valid_from = r.OptText(11);
-    c.valid_to = r.OptText(12);
-    p.capabilities.push_back(std::move(c));
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> people,
-                      conn.Query(std::string("SELECT ") + kPersonColumns +
-                                     " FROM people WHERE institution_id = ? ORDER BY id",
-                                 by_inst));
-  std::map<int64_t, size_t> person_index;
-  for (const Row& r : people) {
-    person_index[r.Int(0)] = p.people.size();
-    p.people.push_back(PersonFromRow(r));
-  }
-  ZJ_ASSIGN_OR_RETURN(
-      std::vector<Row> fields,
-      conn.Query("SELECT f.person_id, f.field, f.authorized_from, f.authorized_to FROM "
-                 "signatory_fields f JOIN people p ON p.id = f.person_id WHERE "
-                 "p.institution_id = ? ORDER BY f.person_id, f.id",
-                 by_inst));
-  for (const Row& r : fields) {
-    auto it = person_index.find(r.Int(0));
-    if (it == person_index.end()) continue;
-    p.people[it->second].signatory_fields.push_back({r.Text(1), r.OptText(2), r.OptText(3)});
-  }
-  for (Person& person : p.people) {
-    std::sort(person.signatory_fields.begin(), person.signatory_fields.end(),
-              [](const SignatoryField& a, const SignatoryField& b) { return a.field < b.field; });
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> equipment,
-                      conn.Query(std::string("SELECT ") + kEquipmentColumns +
-                                     " FROM equipment WHERE institution_id = ? ORDER BY id",
-                                 by_inst));
-  for (const Row& r : equipment) p.equipment.push_back(EquipmentFromRow(r));
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> credit,
-                      conn.Query("SELECT id, institution_id, kind, listed_on, removed_on, "
-                                 "authority, reason FROM credit_flags WHERE institution_id = ? "
-                                 "ORDER BY listed_on, id",
-                                 by_inst));
-  for (const Row& r : credit) {
-    CreditFlag f;
-    f.id = r.Int(0);
-    f.institution_id = r.Int(1);
-    f.kind = ParseCreditKind(r.Text(2)).value_or(CreditKind::kAbnormalOperation);
-    f.listed_on = r.Text(3);
-    f.removed_on = r.OptText(4);
-    f.authority = r.Text(5);
-    f.reason = r.Text(6);
-    p.credit_flags.push_back(std::move(f));
-  }
-
-  ZJ_ASSIGN_OR_RETURN(std::vector<Row> penalties,
-                      conn.Query("SELECT id, institution_id, decision_no, decided_on, authority, "
-                                 "violation, legal_basis, amount_yuan FROM penalties WHERE "
-                                 "institution_id = ? ORDER BY decided_on, id",
-                                 by_inst));
-  for (const Row& r : penalties) {
-    Penalty x;
-    x.id = r.Int(0);
-    x.institution_id = r.Int(1);
-    x.decision_no = r.Text(2);
-    x.decided_on = r.Text(3);
-    x.authority = r.Text(4);
-    x.violation = r.Text(5);
-    x.legal_basis = r.Text(6);
-    if (!r.IsNull(7)) x.amount_yuan = r.Real(7);
-    p.penalties.push_back(std::move(x));
-  }
-  return p;
-}
-
 }  // namespace
 
 Result<Institution> Registry::GetInstitution(const Principal& viewer, int64_t id) {
@@ -1312,23 +1277,6 @@ Result<Institution> Registry::GetInstitution(const Principal& viewer, int64_t id
                       ReadScopedInstitution(conn.get(), viewer, id));
   if (!inst) return InstitutionNotFound(id);
   return std::move(*inst);
-}
-
-Result<Profile> Registry::GetProfile(const Principal& viewer, int64_t id) {
-  if (viewer.role == Role::kPublic) return InstitutionNotFound(id);
-  ZJ_ASSIGN_OR_RETURN(store::PooledConnection conn, db_.Acquire());
-  // One read transaction, so that the sections are consistent with each other.
-  ZJ_TRY(conn->Begin(false));
-  auto read = [&]() -> Result<Profile> {
-    ZJ_ASSIGN_OR_RETURN(std::optional<Institution> inst,
-                        ReadScopedInstitution(conn.get(), viewer, id));
-    if (!inst) return InstitutionNotFound(id);
-    return ReadProfileRest(conn.get(), std::move(*inst));
-  };
-  Result<Profile> profile = read();
-  Result<void> ended = profile ? conn->Commit() : conn->Rollback();
-  if (profile && !ended) return std::move(ended).error();
-  return profile;
 }
 
 // ================================================================ audited edits
@@ -1655,7 +1603,9 @@ struct KeptKind {
   const char* type;       // audit target type and action prefix
   const char* table;      // rows with `id` and `institution_id`
   const char* not_found;  // error code
-  const char* on_delete;  // a statement on the institution's id after a delete, or nullptr
+  const char* columns;    // read before the delete, the institution id first
+  // Kept counts after the delete, given the row's `columns`, or nullptr.
+  Result<void> (*on_delete)(Connection& tx, const Row& deleted);
 };
 
 Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind& kind,
@@ -1666,7 +1616,7 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
   return store::WithTransaction(conn.get(), [&](Connection& tx) -> Result<void> {
     ZJ_ASSIGN_OR_RETURN(
         std::optional<Row> row,
-        tx.QueryOne(std::string("SELECT institution_id FROM ") + kind.table + " WHERE id = ?",
+        tx.QueryOne(std::string("SELECT ") + kind.columns + " FROM " + kind.table + " WHERE id = ?",
                     std::vector<Value>{Value(id)}));
     if (!row) return NotFound(kind.not_found, what);
     Result<InstRef> inst = KeptInstitution(tx, actor, row->Int(0));
@@ -1676,20 +1626,26 @@ Result<void> DeleteKept(store::Database& db, const Clock& clock, const KeptKind&
     if (!inst) return std::move(inst).error();
     ZJ_TRY(tx.Exec(std::string("DELETE FROM ") + kind.table + " WHERE id = ?",
                    std::vector<Value>{Value(id)}));
-    if (kind.on_delete) ZJ_TRY(tx.Exec(kind.on_delete, std::vector<Value>{Value(inst->id)}));
+    if (kind.on_delete) ZJ_TRY(kind.on_delete(tx, *row));
     audit::AuditEvent e = MemberEvent(std::string(kind.type) + ".delete", kind.type, id, *inst);
     ZJ_TRY(audit::Append(tx, actor, ip, e, clock.Now()));
     return Ok();
   });
 }
 
-// institutions.capability_count (0009) is kept by every write of capability rows.
-const KeptKind kCapabilityKind{
-    "capability", "capabilities", "registry.capability-not-found",
-    "UPDATE institutions SET capability_count = capability_count - 1 WHERE id = ?"};
+// institutions.capability_count (0009) and institution_standards (0012) are kept by every write
+// of capability rows.
+Result<void> CapabilityDeleted(Connection& tx, const Row& deleted) {
+  ZJ_TRY(tx.Exec("UPDATE institutions SET capability_count = capability_count - 1 WHERE id = ?",
+                 std::vector<Value>{deleted.Int(0)}));
+  return ApplyCitedDelta(tx, CitedDelta{{{deleted.Int(0), deleted.Text(1)}, -1}});
+}
+const KeptKind kCapabilityKind{"capability", "capabilities", "registry.capability-not-found",
+                               "institution_id, standard_no", CapabilityDeleted};
 const KeptKind kCreditFlagKind{"credit_flag", "credit_flags", "registry.credit-flag-not-found",
-                               nullptr};
-const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found", nullptr};
+                               "institution_id", nullptr};
+const KeptKind kPenaltyKind{"penalty", "penalties", "registry.penalty-not-found", "institution_id",
+                            nullptr};
 
 }  // namespace
 

@@ -10,8 +10,8 @@
 //     checks role and scope (admin: all; regulator: institutions in their region; institution
 //     users: only their own institution's people and equipment; inspectors and public: none;
 //     the standards catalogue: admin only), validates, writes and audits in one transaction.
-// Reads (`GetInstitution`, `GetProfile`) are scoped through store::ScopeFor; a record outside
-// the scope is kNotFound, like a missing one.
+// Reads (`GetInstitution`; the portrait is query::GetPortrait) are scoped through store::ScopeFor;
+// a record outside the scope is kNotFound, like a missing one.
 //
 // Normalisation (upserts and saves alike): text is trimmed (ASCII spaces and U+3000); USCCs,
 // standard numbers and 12-digit CMA numbers are stored canonical (base/uscc.h, standard_no.h,
@@ -60,17 +60,6 @@ struct Upserted {
   Outcome outcome = Outcome::kUnchanged;
 };
 
-// Everything the portrait page (全景画像) shows of one institution.
-struct Profile {
-  Institution institution;
-  std::vector<Certificate> certificates;  // with history
-  std::vector<Capability> capabilities;   // of all certificates
-  std::vector<Person> people;
-  std::vector<Equipment> equipment;
-  std::vector<CreditFlag> credit_flags;
-  std::vector<Penalty> penalties;
-};
-
 class Registry {
  public:
   Registry(store::Database& db, const Clock& clock);
@@ -98,8 +87,17 @@ class Registry {
   // row. The outer error is a store error, after which the transaction must be rolled back.
   // Any batch size; statements are split at 1,000 rows (parameter limits); a few hundred to a
   // few thousand rows per call is the efficient range.
+  //
+  // institution_standards (migration 0012) is kept by every batch unless `cited` is
+  // kRecountLater: then the caller must call RecountCitedStandards before committing (a bulk
+  // load: one GROUP BY over the table at the end instead of an upsert per pair and batch).
+  enum class Cited { kKeep, kRecountLater };
   Result<std::vector<Result<Upserted>>> UpsertCapabilities(store::Connection& tx,
-                                                           std::span<const Capability> rows);
+                                                           std::span<const Capability> rows,
+                                                           Cited cited = Cited::kKeep);
+  // Rebuilds institution_standards from the capability rows and the catalogue (exact whatever
+  // its state before), inside the caller's write transaction.
+  Result<void> RecountCitedStandards(store::Connection& tx);
 
   // Business-key look-ups for loaders (no scope: loaders run as admin/CLI).
   Result<std::optional<int64_t>> InstitutionIdByUscc(store::Connection& conn,
@@ -109,8 +107,8 @@ class Registry {
       store::Connection& conn, const std::string& number);
 
   // ---- scoped reads ----
+  // (Everything the portrait page shows of an institution: registry/query/query.h GetPortrait.)
   Result<Institution> GetInstitution(const Principal& viewer, int64_t id);
-  Result<Profile> GetProfile(const Principal& viewer, int64_t id);
 
   // ---- audited edits through the API ----
   Result<Institution> SaveInstitution(const Principal& actor, const Institution& v,

@@ -14,6 +14,7 @@
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/digest.h"
 #include "zhijian/base/uscc.h"
+#include "zhijian/registry/query/query.h"
 #include "zhijian/store/db.h"
 
 namespace zhijian::registry {
@@ -791,39 +792,46 @@ TEST_P(RegistryTest, ProfileHoldsEverySection) {
   pen.amount_yuan = 5000;
   Up(&Registry::UpsertPenalty, pen);
 
-  Result<Profile> profile = registry_->GetProfile(Regulator("3701"), b_);
+  // What was stored, as the portrait (query::GetPortrait, the one read of a whole institution)
+  // shows it.
+  auto portrait = [&](const Principal& viewer, int64_t id) {
+    auto conn = db_->Acquire();
+    EXPECT_TRUE(conn.ok());
+    return query::GetPortrait(conn->get(), viewer, id, "2025-06-01");
+  };
+  Result<query::Portrait> profile = portrait(Regulator("3701"), b_);
   ASSERT_TRUE(profile) << profile.error().ToString();
-  EXPECT_EQ(profile->institution.id, b_);
+  EXPECT_EQ(profile->id, b_);
   ASSERT_EQ(profile->certificates.size(), 1u);
-  EXPECT_EQ(profile->certificates[0].status, CertStatus::kSuspended);
+  EXPECT_EQ(profile->certificates[0].status, "suspended");
   ASSERT_EQ(profile->certificates[0].history.size(), 2u);
-  EXPECT_EQ(profile->certificates[0].history[0].status, CertStatus::kValid);
+  EXPECT_EQ(profile->certificates[0].history[0].status, "valid");
   EXPECT_EQ(profile->certificates[0].history[0].effective_on, "2023-03-01");
-  EXPECT_EQ(profile->certificates[0].history[1].status, CertStatus::kSuspended);
-  EXPECT_EQ(profile->capabilities.size(), 3u);
+  EXPECT_EQ(profile->certificates[0].history[1].status, "suspended");
+  EXPECT_EQ(profile->capability_rows, 3);
   ASSERT_EQ(profile->people.size(), 2u);  // 李四 (seed) and 赵六
   EXPECT_EQ(profile->people[1].name, "赵六");
   ASSERT_EQ(profile->people[1].signatory_fields.size(), 2u);
   // Fields in byte order: 化妆品 (E5 8C 96) before 食品 (E9 A3 9F).
   EXPECT_EQ(profile->people[1].signatory_fields[0].field, "化妆品");
-  EXPECT_EQ(profile->people[1].signatory_fields[0].authorized_from, "2025-01-01");
+  EXPECT_EQ(profile->people[1].signatory_fields[0].from, "2025-01-01");
   EXPECT_EQ(profile->people[1].signatory_fields[1].field, "食品");
   ASSERT_EQ(profile->equipment.size(), 1u);
   EXPECT_EQ(profile->equipment[0].serial, "B-001");
   ASSERT_EQ(profile->credit_flags.size(), 1u);
-  EXPECT_EQ(profile->credit_flags[0].kind, CreditKind::kAbnormalOperation);
+  EXPECT_EQ(profile->credit_flags[0].kind, "abnormal-operation");
   ASSERT_EQ(profile->penalties.size(), 1u);
   ASSERT_TRUE(profile->penalties[0].amount_yuan);
   EXPECT_DOUBLE_EQ(*profile->penalties[0].amount_yuan, 5000.0);
 
-  // A's profile holds none of B's rows; out of scope is not found.
-  Result<Profile> a_profile = registry_->GetProfile(InstitutionUser(a_), a_);
+  // A's portrait holds none of B's rows; out of scope is not found; the public is refused.
+  Result<query::Portrait> a_profile = portrait(InstitutionUser(a_), a_);
   ASSERT_TRUE(a_profile);
   EXPECT_TRUE(a_profile->people.empty());
-  EXPECT_TRUE(a_profile->capabilities.empty());
-  EXPECT_EQ(registry_->GetProfile(InstitutionUser(a_), b_).error().kind(), Error::Kind::kNotFound);
-  EXPECT_EQ(registry_->GetProfile(Regulator("3702"), b_).error().kind(), Error::Kind::kNotFound);
-  EXPECT_EQ(registry_->GetProfile(Principal{}, b_).error().kind(), Error::Kind::kNotFound);
+  EXPECT_EQ(a_profile->capability_rows, 0);
+  EXPECT_EQ(portrait(InstitutionUser(a_), b_).error().kind(), Error::Kind::kNotFound);
+  EXPECT_EQ(portrait(Regulator("3702"), b_).error().kind(), Error::Kind::kNotFound);
+  EXPECT_EQ(portrait(Principal{}, b_).error().kind(), Error::Kind::kPermissionDenied);
 }
 
 // ---------------------------------------------------------------- audited edits
@@ -949,7 +957,21 @@ TEST_P(RegistryEditTest, RegulatorsEditInsideTheirRegion) {
   const Principal jinan = Regulator("3701");
   ASSERT_TRUE(registry_->SavePerson(jinan, NewPerson(a_, 'g'), "ip"));
   ASSERT_TRUE(registry_->SaveEquipment(jinan, NewEquipment(b_, "J-1"), "ip"));
-  Person moved = *registry_->GetProfile(Admin(), b_)->people.begin();
+  Person moved;
+  {
+    auto conn = db_->Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto p = query::GetPortrait(conn->get(), Admin(), b_, "2025-06-01");
+    ASSERT_TRUE(p.ok() && !p->people.empty());
+    const query::PortraitPerson& first = p->people.front();
+    moved.id = first.id;  // id_hash empty: the stored one is kept
+    moved.name = first.name;
+    moved.title = first.title;
+    moved.roles = first.roles;
+    for (const auto& f : first.signatory_fields) {
+      moved.signatory_fields.push_back({f.field, f.from, f.to});
+    }
+  }
   moved.institution_id = a_;  // within the region: allowed
   Result<Person> moved_r = registry_->SavePerson(jinan, moved, "ip");
   ASSERT_TRUE(moved_r) << moved_r.error().ToString();

@@ -9,6 +9,8 @@
 //      one is a row error), and upserts the valid rows by business key (registry.h), counting
 //      inserted / updated / unchanged. Bad rows are reported (file, location, reason in English
 //      and Chinese) and skipped.
+//      A bulk load of capabilities on SQLite defers the table's query indexes to the end of
+//      the same transaction (ImportOptions::bulk_min_rows).
 //   3. appends one audit event (action "registry.import", target_type "file", target_id = the
 //      file's base name, detail {kind, file, format, encoding, sha256, dry_run, counts}) in the
 //      same transaction, and commits, or rolls back when `dry_run` (so look-ups still see the
@@ -59,6 +61,12 @@ struct ImportOptions {
   // Called about every 1000 rows and at the end with the reader's progress.
   std::function<void(uint64_t done, uint64_t total, int64_t rows)> on_progress;
   size_t keep_issues = 1000;  // how many issues ImportReport keeps (all are counted)
+  // Capabilities on SQLite: a file estimated at this many rows or more (file size / 100 bytes),
+  // and at least twice the rows stored, is a bulk load: the table's query indexes are dropped
+  // at the start of the import's transaction and built again at its end (sorting each once
+  // instead of inserting every row into each). A crash or error rolls both back with the rows,
+  // so the indexes are never missing. The UNIQUE business key stays.
+  int64_t bulk_min_rows = 200'000;
 };
 
 struct ImportReport {
@@ -78,6 +86,8 @@ struct ImportReport {
   std::vector<LocatedIssue> issues;  // the first `keep_issues`
   double seconds = 0;
   std::optional<int64_t> audit_seq;  // the audit record (none on a dry run)
+  int64_t indexes_rebuilt = 0;       // a bulk load's indexes dropped and built again
+  double index_seconds = 0;          // time of building them again
 };
 
 // Imports one file of `kind` (see the top comment).

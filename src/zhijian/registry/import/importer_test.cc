@@ -399,6 +399,72 @@ TEST_P(ImporterTest, UnreadableFilesWriteNothing) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+// The bulk path (forced here by a low threshold): on SQLite the capability table's query indexes
+// are dropped and built again inside the import's transaction, so after a load, and after a
+// load that fails midway, the same indexes exist; the rows and errors are those of the normal
+// path. PostgreSQL keeps its indexes.
+TEST_P(ImporterTest, BulkLoadRebuildsIndexesInItsTransaction) {
+  FileSet fs = WriteAll();
+  ASSERT_TRUE(Import(Kind::kStandards, fs.files[0].second).ok());
+  ASSERT_TRUE(Import(Kind::kInstitutions, fs.files[1].second).ok());
+  ASSERT_TRUE(Import(Kind::kCertificates, fs.files[2].second).ok());
+  auto indexes = [&]() {
+    auto conn = db_->Acquire();
+    EXPECT_TRUE(conn.ok());
+    const bool pg = conn->get().backend() == store::Backend::kPostgres;
+    auto rows = conn->get().Query(
+        pg ? "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('capabilities', "
+             "'institution_standards') ORDER BY indexname"
+           : "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND "
+             "tbl_name IN ('capabilities', 'institution_standards') ORDER BY name");
+    EXPECT_TRUE(rows.ok());
+    std::vector<std::string> out;
+    for (const auto& r : *rows) out.push_back(r.Text(0) + " " + r.Text(1));
+    return out;
+  };
+  const auto before = indexes();
+  ASSERT_GE(before.size(), 8u);
+  std::vector<LocatedIssue> issues;
+  auto bulk = [&](const std::string& path) {
+    ImportOptions o;
+    o.bulk_min_rows = 1;
+    o.on_issue = [&issues](const LocatedIssue& li) { issues.push_back(li); };
+    return ImportFile(*db_, *registry_, clock_, Kind::kCapabilities, path, o);
+  };
+  const bool sqlite = GetParam() == store::Backend::kSqlite;
+  // A load that fails after 3 MB of valid rows: rolled back with the dropped indexes.
+  std::string big = "证书编号,类别,产品/对象,项目/参数,参数,标准编号,标准名称,限制范围,批准日期\n";
+  for (int n = 0; big.size() < (3u << 20); ++n) {
+    big += "231500000001,食品,大米,项目" + std::to_string(n) + ",,GB 5009.12-2017,,,2023-01-10\n";
+  }
+  big += "231500000001,食品,大米,\xFF,,GB 5009.12-2017,,,2023-01-10\n";
+  auto failed = bulk(Write("bulk-bad.csv", big));
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), "import.bad-encoding");
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(Rows("capabilities"), 0);
+  // A load that succeeds: the same rows and errors as the normal path, the same indexes.
+  issues.clear();
+  auto r = bulk(fs.files[3].second);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->indexes_rebuilt > 0, sqlite);
+  EXPECT_EQ(r->inserted, 4);
+  EXPECT_EQ(r->rejected, 2);
+  const LocatedIssue* unknown_cert = FindIssue(issues, "import.unknown-certificate");
+  ASSERT_NE(unknown_cert, nullptr);
+  EXPECT_EQ(unknown_cert->where, "7:1");
+  EXPECT_EQ(indexes(), before);
+  EXPECT_EQ(Rows("capabilities"), 4);
+  EXPECT_EQ(Rows("institution_standards"), 4);
+  // Re-import: unchanged, and (twice the stored rows not reached) no rebuild.
+  auto again = bulk(fs.files[3].second);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 4);
+  EXPECT_EQ(again->inserted, 0);
+  EXPECT_EQ(again->indexes_rebuilt, 0);
+  EXPECT_EQ(indexes(), before);
+}
+
 TEST_P(ImporterTest, DryRunValidatesAndWritesNothing) {
   FileSet fs = WriteAll();
   ASSERT_TRUE(Import(Kind::kStandards, fs.files[0].second).ok());

@@ -10,7 +10,9 @@
 #include <set>
 
 #include "tests/support/backend_fixture.h"
+#include "zhijian/base/clock.h"
 #include "zhijian/base/standard_no.h"
+#include "zhijian/registry/registry.h"
 
 namespace zhijian::registry::query {
 namespace {
@@ -247,10 +249,18 @@ void Load(store::Database& db, const Data& d) {
           k.standard_key, k.standard_name, store::OptText(k.approved_on),
           store::OptText(k.valid_from), store::OptText(k.valid_to), ts, ts});
   }
-  // Rows written around the Registry: the stored counts as 0009 computes them.
+  // Rows written around the Registry: the stored counts as 0009 computes them, the cited
+  // standards as 0012 does (CitedStandardsFollowRegistryWrites checks the Registry's upkeep).
   Exec(c,
        "UPDATE institutions SET capability_count = (SELECT COUNT(*) FROM capabilities k WHERE "
        "k.institution_id = institutions.id)",
+       {});
+  Exec(c,
+       "INSERT INTO institution_standards (institution_id, standard_no, capability_rows, retired) "
+       "SELECT k.institution_id, k.standard_no, COUNT(*), CASE WHEN k.standard_no IN (SELECT "
+       "s.number FROM standards s WHERE s.status = 'abolished' UNION SELECT r.replaced FROM "
+       "standard_replacements r) THEN 1 ELSE 0 END FROM capabilities k GROUP BY "
+       "k.institution_id, k.standard_no",
        {});
   int n = 0;
   for (const auto& p : d.penalties) {
@@ -608,12 +618,12 @@ TEST_P(QueryTest, CapabilityCrossSearchMatchesBruteForce) {
   EXPECT_EQ(empty.error().code(), "registry.bad-query");
 }
 
-TEST_P(QueryTest, StandardsOfInstitutionAndAbolishedListings) {
-  auto conn = db_->Acquire();
-  ASSERT_TRUE(conn.ok());
+// "Which standards does each institution cover" and "which institutions list an abolished
+// standard" against the brute force over `data_`.
+void CheckStandardsAndAbolished(store::Connection& conn, const Data& data_, uint64_t seed) {
   Principal admin = Principal::Cli();
   for (const auto& i : data_.inst) {
-    auto got = StandardsOfInstitution(conn->get(), admin, i.id);
+    auto got = StandardsOfInstitution(conn, admin, i.id);
     ASSERT_TRUE(got.ok()) << got.error().ToString();
     std::map<std::string, int64_t> expected;
     for (const auto& k : data_.caps) {
@@ -642,7 +652,7 @@ TEST_P(QueryTest, StandardsOfInstitutionAndAbolishedListings) {
     }
   }
   // Abolished / replaced, for several dates and viewers.
-  std::mt19937_64 rng(5);
+  std::mt19937_64 rng(seed);
   for (int iter = 0; iter < 30; ++iter) {
     const Principal v = Viewer(rng, data_);
     AbolishedQuery q;
@@ -674,7 +684,7 @@ TEST_P(QueryTest, StandardsOfInstitutionAndAbolishedListings) {
     }
     std::map<int64_t, std::set<std::string>> got;
     for (int guard = 0; guard < 100; ++guard) {
-      auto page = InstitutionsListingAbolished(conn->get(), v, q);
+      auto page = InstitutionsListingAbolished(conn, v, q);
       ASSERT_TRUE(page.ok()) << page.error().ToString();
       for (const auto& l : page->items) {
         EXPECT_FALSE(got.count(l.institution_id));
@@ -685,6 +695,175 @@ TEST_P(QueryTest, StandardsOfInstitutionAndAbolishedListings) {
     }
     EXPECT_EQ(got, expected) << "as of " << q.as_of << " as " << Describe(v);
   }
+}
+
+// Institutions by a standard name alone (served from institution_standards when no date is
+// given) against the brute force, for several names and viewers.
+void CheckStandardNameSearch(store::Connection& conn, const Data& data, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  int nonempty = 0;
+  for (const std::string name :
+       {"铅的测定", "饮用水", "食品安全", "测定", "菌落", "不存在的名称"}) {
+    for (int n = 0; n < 4; ++n) {
+      const Principal v = Viewer(rng, data);
+      InstitutionQuery q;
+      q.today = "2025-06-01";
+      q.capability.standard_name = name;
+      if (n == 3) q.capability.as_of = RandomDate(rng, 2016, 2026);  // the capability-row path
+      q.page_size = kMaxPageSize;
+      const auto expected = BruteSearch(data, v, q);
+      auto page = SearchInstitutions(conn, v, q);
+      ASSERT_TRUE(page.ok()) << page.error().ToString();
+      EXPECT_EQ(page->total, static_cast<int64_t>(expected.size())) << name << " " << Describe(v);
+      std::vector<int64_t> got, want;
+      for (const auto& h : page->items) got.push_back(h.id);
+      for (const auto& e : expected) want.push_back(e.id);
+      EXPECT_EQ(got, want) << name << " as " << Describe(v);
+      nonempty += !want.empty();
+    }
+  }
+  EXPECT_GT(nonempty, 5);
+}
+
+TEST_P(QueryTest, StandardsOfInstitutionAndAbolishedListings) {
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  CheckStandardsAndAbolished(conn->get(), data_, 5);
+  CheckStandardNameSearch(conn->get(), data_, 6);
+}
+
+// institution_standards (0012) is kept by the Registry's writes: deletes, moves of rows between
+// institutions, new rows, and catalogue changes (abolished, un-abolished, a new replacement
+// link). After them the table equals a recount and every query reading it still agrees with the
+// brute force.
+TEST_P(QueryTest, CitedStandardsFollowRegistryWrites) {
+  FakeClock clock(std::chrono::sys_days(std::chrono::year{2025} / 6 / 1));
+  Registry reg(*db_, clock);
+  const Principal admin = Principal::Cli();
+  std::mt19937_64 rng(11);
+  // 1. Deletes through the API path.
+  for (int n = 0; n < 25 && !data_.caps.empty(); ++n) {
+    const size_t at = rng() % data_.caps.size();
+    ASSERT_TRUE(reg.DeleteCapability(admin, data_.caps[at].id, "127.0.0.1").ok());
+    data_.caps.erase(data_.caps.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto& c = conn->get();
+  auto is_catalogued = [&](const std::string& no) {
+    return std::any_of(data_.stds.begin(), data_.stds.end(),
+                       [&](const StdE& s) { return s.number == no; });
+  };
+  auto as_model = [](const CapE& k) {
+    Capability m;
+    m.certificate_id = k.cert;
+    m.institution_id = k.inst;
+    m.category = k.category;
+    m.object = k.object;
+    m.item = k.item;
+    m.parameter = k.parameter;
+    m.standard_no = k.standard_no;
+    m.standard_name = k.standard_name;
+    m.approved_on = k.approved_on;
+    m.valid_from = k.valid_from;
+    m.valid_to = k.valid_to;
+    return m;
+  };
+  if (c.backend() == store::Backend::kPostgres) {  // Load wrote the ids itself
+    ASSERT_TRUE(c.Query("SELECT setval(pg_get_serial_sequence('capabilities', 'id'), "
+                        "(SELECT MAX(id) FROM capabilities))")
+                    .ok());
+  }
+  ASSERT_TRUE(c.Begin(true).ok());
+  // 2. Moves: the same business key given another institution (an update of the row).
+  int moved = 0;
+  for (auto& k : data_.caps) {
+    if (moved == 12 || !is_catalogued(k.standard_no) || rng() % 3 != 0) continue;
+    k.inst = data_.inst[rng() % data_.inst.size()].id;
+    if (!k.valid_from) k.valid_from = k.approved_on;  // the upsert's normalisation
+    auto u = reg.UpsertCapability(c, as_model(k));
+    ASSERT_TRUE(u.ok()) << u.error().ToString();
+    ++moved;
+  }
+  EXPECT_EQ(moved, 12);
+  // 3. New rows, some citing an abolished standard, in one batch.
+  std::vector<Capability> fresh;
+  std::vector<CapE> fresh_e;
+  for (int n = 0; n < 30; ++n) {
+    const CertE& ce = data_.certs[rng() % data_.certs.size()];
+    CapE k{0,
+           ce.id,
+           ce.inst,
+           "食品",
+           "新对象",
+           "新项目" + std::to_string(n),
+           "",
+           n % 2 ? "GB 5009.12-2010" : "GB 4789.2-2022",
+           "",
+           "新名称",
+           "2020-01-01",
+           "2020-01-01",
+           std::nullopt};
+    k.standard_key = Key(k.standard_no);
+    fresh.push_back(as_model(k));
+    fresh_e.push_back(k);
+  }
+  auto results = reg.UpsertCapabilities(c, fresh);
+  ASSERT_TRUE(results.ok()) << results.error().ToString();
+  for (size_t n = 0; n < fresh_e.size(); ++n) {
+    ASSERT_TRUE((*results)[n].ok());
+    fresh_e[n].id = (*results)[n]->id;
+    data_.caps.push_back(fresh_e[n]);
+  }
+  // 4. The catalogue: GB 4789.2-2022 no longer abolished, HJ 828-2017 abolished, GB 5009.15-2023
+  // replaced by a new number.
+  auto save = [&](StdE& e, std::vector<std::string> replaced_by) {
+    Standard m;
+    m.number = e.number;
+    m.name = e.name;
+    m.status = *ParseStandardStatus(e.status);
+    m.effective_on = e.effective_on;
+    m.abolished_on = e.abolished_on;
+    m.replaced_by = std::move(replaced_by);
+    auto u = reg.UpsertStandard(c, m);
+    ASSERT_TRUE(u.ok()) << u.error().ToString();
+    EXPECT_NE(u->outcome, Outcome::kUnchanged);
+  };
+  for (auto& e : data_.stds) {
+    if (e.number == "GB 4789.2-2022") {
+      e.status = "current";
+      save(e, {});
+    } else if (e.number == "HJ 828-2017") {
+      e.status = "abolished";
+      e.abolished_on = "2024-01-01";
+      save(e, {});
+    } else if (e.number == "GB 5009.15-2023") {
+      save(e, {"GB 5009.15-2030"});
+      data_.links.emplace_back("GB 5009.15-2023", "GB 5009.15-2030");
+    }
+  }
+  ASSERT_TRUE(c.Commit().ok());
+
+  // The table equals a recount from the rows and the catalogue.
+  std::map<std::pair<int64_t, std::string>, std::pair<int64_t, int64_t>> expected;
+  for (const auto& k : data_.caps) {
+    auto& e = expected[{k.inst, k.standard_no}];
+    ++e.first;
+    bool retired = false;
+    for (const auto& s : data_.stds)
+      retired |= s.number == k.standard_no && s.status == "abolished";
+    for (const auto& [a, b] : data_.links) retired |= a == k.standard_no;
+    e.second = retired ? 1 : 0;
+  }
+  auto stored = c.Query(
+      "SELECT institution_id, standard_no, capability_rows, retired FROM institution_standards");
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  std::map<std::pair<int64_t, std::string>, std::pair<int64_t, int64_t>> got;
+  for (const auto& r : *stored) got[{r.Int(0), r.Text(1)}] = {r.Int(2), r.Int(3)};
+  EXPECT_EQ(got, expected);
+
+  CheckStandardsAndAbolished(c, data_, 12);
+  CheckStandardNameSearch(c, data_, 13);
 }
 
 TEST_P(QueryTest, ScopeHidesOtherCitiesEverywhere) {
