@@ -196,6 +196,37 @@ TEST_P(CheckApiTest, RegisteredReportsAreCheckedOnArrivalAndShownOnTheReport) {
   ASSERT_EQ(c.at("compliance").at("state").as_string(), "checked");
   EXPECT_TRUE(c.at("compliance").at("check").at("findings").as_array().empty());
   EXPECT_GE(P().Count("SELECT COUNT(*) FROM audit_log WHERE action = 'report.check-arrivals'"), 1);
+
+  // The institution's portrait: counts per category over the latest check of each report and
+  // the latest findings linking to the report — for admin and regulators in scope only.
+  const std::string portrait = "/api/v1/registry/institutions/" + std::to_string(jinan_);
+  for (const char* who : {"regulator-sd", "regulator-jn", "admin"}) {
+    HttpResponse r = P().Get(portrait, cookies_.at(who));
+    ASSERT_EQ(r.status, 200u) << who << r.body;
+    const json::value body = Json(r);
+    const json::value& k = body.at("compliance");
+    ASSERT_TRUE(k.is_object()) << who << r.body;
+    EXPECT_EQ(k.at("reports").as_int64(), 2) << who;
+    EXPECT_EQ(k.at("findings").as_int64(), 1) << who;
+    ASSERT_EQ(k.at("by_category").as_array().size(), 1u);
+    EXPECT_EQ(k.at("by_category").at(0).at("category").as_string(), "signatory-unauthorized");
+    EXPECT_EQ(k.at("by_category").at(0).at("count").as_int64(), 1);
+    EXPECT_EQ(k.at("by_severity").at("error").as_int64(), 1);
+    ASSERT_EQ(k.at("latest").as_array().size(), 1u);
+    EXPECT_EQ(k.at("latest").at(0).at("report_code").as_string(), code);
+    EXPECT_EQ(k.at("latest").at(0).at("report_no").as_string(), "E2E-1");
+    EXPECT_EQ(k.at("latest").at(0).at("basis").at(0).at("article").as_string(), "12");
+  }
+  for (const char* who : {"inst-demo", "inspector-sd"}) {
+    HttpResponse r = P().Get(portrait, cookies_.at(who));
+    ASSERT_EQ(r.status, 200u) << who << r.body;
+    EXPECT_TRUE(Json(r).at("compliance").is_null()) << who;
+  }
+  // Qingdao's portrait has no checks: an empty section (the UI hides it).
+  HttpResponse q = P().Get("/api/v1/registry/institutions/" + std::to_string(qingdao_),
+                           cookies_.at("regulator-sd"));
+  ASSERT_EQ(q.status, 200u);
+  EXPECT_EQ(Json(q).at("compliance").at("reports").as_int64(), 0);
 }
 
 TEST_P(CheckApiTest, RegulatorsCheckReportsAndCodes) {
