@@ -271,6 +271,10 @@ int Main(int argc, char** argv) {
   demo->add_option("--registry-dir", demo_registry_dir,
                    "also generate (once) and load the demo registry here (≈ 300 institutions)");
   demo->add_option("--id-key", id_key_file, "ID-number hash key file")->capture_default_str();
+  std::string demo_samples_dir;
+  demo->add_option("--samples-dir", demo_samples_dir,
+                   "also write (once) sample report PDFs and scans for the check page here "
+                   "(needs --registry-dir)");
 
   // migrate
   auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations");
@@ -351,7 +355,13 @@ int Main(int argc, char** argv) {
     auto r = InitDemo(**db, accounts, password_file, std::cout);
     if (!r) return Fail(r.error());
     auto q = RunDemoQualityChecks(**db, ChinaDate(SystemClock::Instance().Now()), std::cout);
-    return q ? 0 : Fail(q.error());
+    if (!q) return Fail(q.error());
+    if (!demo_samples_dir.empty()) {
+      auto s = WriteDemoSamples(**db, demo_samples_dir, ChinaDate(SystemClock::Instance().Now()),
+                                std::cout);
+      if (!s) return Fail(s.error());
+    }
+    return 0;
   }
   if (*user_add) {
     auto role = ParseRole(role_name);
