@@ -288,7 +288,7 @@ Result<void> WriteDemoSamples(store::Database& db, const std::string& dir, const
   o.defect_share = 0.5;
   o.pdf = true;
   o.scan = true;
-  o.scan_dpi = 200;
+  o.scan_dpi = 300;  // what an office scanner gives; OCR at 200 dpi misreads more
   o.out_dir = dir;
   ZJ_ASSIGN_OR_RETURN(intake::gen::Summary sum, intake::gen::Generate(snap, o));
   int defects = 0;
