@@ -34,7 +34,8 @@ web: deps
 demo: build web
 	@mkdir -p $(DEMO_DIR)
 	$(BUILD)/zhijian demo-init --db $(DEMO_DB) --password-file $(DEMO_DIR)/demo-accounts.json \
-	  --registry-dir $(DEMO_DIR)/registry --id-key $(DEMO_DIR)/id-hash.key
+	  --registry-dir $(DEMO_DIR)/registry --id-key $(DEMO_DIR)/id-hash.key \
+	  --samples-dir $(DEMO_DIR)/samples
 	$(BUILD)/zhijian keys init --if-missing --dir $(DEMO_DIR)/keys --name localhost/zhijian-demo-log
 	$(BUILD)/zhijian serve --db $(DEMO_DB) --id-key $(DEMO_DIR)/id-hash.key --static web/dist --port $(PORT) \
 	  --log-key $(DEMO_DIR)/keys/log.key --public-url http://localhost:$(PORT) --quality-every 24

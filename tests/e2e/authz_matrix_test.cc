@@ -18,6 +18,7 @@
 #include "zhijian/checks/quality_store.h"
 #include "zhijian/ledger/registration.h"
 #include "zhijian/registry/identity.h"
+#include "zhijian/server/multipart.h"
 
 namespace zhijian::test {
 namespace {
@@ -33,6 +34,7 @@ struct Case {
   std::string target;  // may contain {jinan}, {qingdao}, {beijing}, {own_key}, {other_key}
   json::value body;    // null = no body
   std::map<std::string, unsigned> expect;  // caller -> status
+  std::string multipart = {};  // a multipart/form-data body (boundary "zjmatrix") instead of JSON
 };
 
 class AuthzMatrixTest : public ::testing::Test {
@@ -461,6 +463,14 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
     table["checks.get"].push_back(
         {"GET", "/api/v1/checks/{check_" + place + "}", nullptr, report_reads_at(place)});
   }
+  // Report documents (multipart/form-data): the same roles; a document's scope is judged per
+  // document inside the 200 answer (e2e/check_api_test.cc), so one row with a file intake
+  // refuses (no OCR) checks who may upload at all.
+  table["checks.run"].push_back(
+      {"POST", "/api/v1/checks", nullptr,
+       With(SignedIn(403), {{"admin", 200}, {"regulator-sd", 200}, {"regulator-jn", 200}}),
+       server::BuildMultipart({{"file", "x.pdf", true, "application/pdf", "%PDF-1.4 broken"}},
+                              "zjmatrix")});
   table["public.verify"] = {
       {"GET", "/api/v1/public/verify/{report_get_beijing}", nullptr, All(200)}};
   table["public.log-key"] = {{"GET", "/api/v1/public/log-key", nullptr, All(200)}};
@@ -586,7 +596,10 @@ TEST_F(AuthzMatrixTest, EveryRouteEveryRoleEveryScope) {
         HeaderList h;
         if (caller != "public") h.emplace_back("Cookie", cookies_.at(caller));
         std::string payload;
-        if (!body.is_null()) {
+        if (!c.multipart.empty()) {
+          h.emplace_back("Content-Type", "multipart/form-data; boundary=zjmatrix");
+          payload = c.multipart;
+        } else if (!body.is_null()) {
           h.emplace_back("Content-Type", "application/json");
           payload = json::serialize(body);
         }

@@ -5,13 +5,22 @@
 // stored checks back; documents are refused until intake is wired in.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/e2e/platform.h"
 #include "tests/support/pg_cluster.h"
+#include "zhijian/base/date.h"
 #include "zhijian/base/digest.h"
+#include "zhijian/checks/snapshot.h"
+#include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/registry/registry.h"
+#include "zhijian/server/multipart.h"
 
 namespace zhijian::test {
 namespace {
@@ -187,6 +196,37 @@ TEST_P(CheckApiTest, RegisteredReportsAreCheckedOnArrivalAndShownOnTheReport) {
   ASSERT_EQ(c.at("compliance").at("state").as_string(), "checked");
   EXPECT_TRUE(c.at("compliance").at("check").at("findings").as_array().empty());
   EXPECT_GE(P().Count("SELECT COUNT(*) FROM audit_log WHERE action = 'report.check-arrivals'"), 1);
+
+  // The institution's portrait: counts per category over the latest check of each report and
+  // the latest findings linking to the report — for admin and regulators in scope only.
+  const std::string portrait = "/api/v1/registry/institutions/" + std::to_string(jinan_);
+  for (const char* who : {"regulator-sd", "regulator-jn", "admin"}) {
+    HttpResponse r = P().Get(portrait, cookies_.at(who));
+    ASSERT_EQ(r.status, 200u) << who << r.body;
+    const json::value body = Json(r);
+    const json::value& k = body.at("compliance");
+    ASSERT_TRUE(k.is_object()) << who << r.body;
+    EXPECT_EQ(k.at("reports").as_int64(), 2) << who;
+    EXPECT_EQ(k.at("findings").as_int64(), 1) << who;
+    ASSERT_EQ(k.at("by_category").as_array().size(), 1u);
+    EXPECT_EQ(k.at("by_category").at(0).at("category").as_string(), "signatory-unauthorized");
+    EXPECT_EQ(k.at("by_category").at(0).at("count").as_int64(), 1);
+    EXPECT_EQ(k.at("by_severity").at("error").as_int64(), 1);
+    ASSERT_EQ(k.at("latest").as_array().size(), 1u);
+    EXPECT_EQ(k.at("latest").at(0).at("report_code").as_string(), code);
+    EXPECT_EQ(k.at("latest").at(0).at("report_no").as_string(), "E2E-1");
+    EXPECT_EQ(k.at("latest").at(0).at("basis").at(0).at("article").as_string(), "12");
+  }
+  for (const char* who : {"inst-demo", "inspector-sd"}) {
+    HttpResponse r = P().Get(portrait, cookies_.at(who));
+    ASSERT_EQ(r.status, 200u) << who << r.body;
+    EXPECT_TRUE(Json(r).at("compliance").is_null()) << who;
+  }
+  // Qingdao's portrait has no checks: an empty section (the UI hides it).
+  HttpResponse q = P().Get("/api/v1/registry/institutions/" + std::to_string(qingdao_),
+                           cookies_.at("regulator-sd"));
+  ASSERT_EQ(q.status, 200u);
+  EXPECT_EQ(Json(q).at("compliance").at("reports").as_int64(), 0);
 }
 
 TEST_P(CheckApiTest, RegulatorsCheckReportsAndCodes) {
@@ -284,10 +324,216 @@ TEST_P(CheckApiTest, RegulatorsCheckReportsAndCodes) {
       P().Send("POST", "/api/v1/checks",
                json::object{{"code", code}, {"report", Report(jinan_uscc_, "X", "张明")}}, sd),
       400, "checks.bad-request");
-  // Documents wait for intake.
+  // A malformed multipart body is the request's problem.
   HttpResponse doc = Request(P().port(), "POST", "/api/v1/checks", "--b\r\n\r\n--b--\r\n",
                              {{"Content-Type", "multipart/form-data; boundary=b"}, {"Cookie", sd}});
-  ExpectProblem(doc, 415, "checks.documents-unavailable");
+  ExpectProblem(doc, 400, "request.multipart-malformed");
+}
+
+// Report documents uploaded as multipart/form-data: a text PDF and a scan drawn by the corpus
+// generator (intake/gen) from this registry with an unauthorised approver, next to an empty,
+// a damaged, an encrypted file and a picture that is not a report.
+TEST_P(CheckApiTest, RegulatorsCheckUploadedDocuments) {
+  namespace fs = std::filesystem;
+  const std::string today = ChinaDate(SystemClock::Instance().Now());
+  // The generator draws from an institution with three people and two scope rows in a domain.
+  {
+    registry::Registry reg(P().db(), SystemClock::Instance());
+    auto conn = P().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto r = store::WithTransaction(conn->get(), [&](store::Connection& tx) -> Result<void> {
+      registry::Standard s;
+      s.number = "GB 5009.15-2014";
+      s.effective_on = "2015-09-21";
+      ZJ_TRY(reg.UpsertStandard(tx, s));
+      std::vector<Value> p{jinan_};
+      ZJ_ASSIGN_OR_RETURN(auto cert,
+                          tx.QueryOne("SELECT id FROM certificates WHERE institution_id = ?", p));
+      registry::Capability k;
+      k.certificate_id = cert->Int(0);
+      k.category = "食品";
+      k.object = "蔬菜";
+      k.item = "镉";
+      k.standard_no = "GB 5009.15-2014";
+      k.valid_from = "2021-03-01";
+      ZJ_TRY(reg.UpsertCapability(tx, k));
+      registry::Person zhao;
+      zhao.institution_id = jinan_;
+      zhao.name = "赵敏";
+      zhao.id_hash = Sha256Hex("zhao");
+      zhao.roles = {"检测人员"};
+      ZJ_TRY(reg.UpsertPerson(tx, zhao));
+      return Ok();
+    });
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+  }
+  checks::Snapshot snap;
+  {
+    auto conn = P().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto loaded = checks::LoadSnapshot(conn->get(), {});
+    ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
+    snap = std::move(*loaded);
+  }
+  intake::gen::Options go;
+  go.seed = 5;
+  go.count = 1;
+  go.today = today;
+  go.defect_share = 0;
+  auto plan = intake::gen::Plan(snap, go);
+  ASSERT_TRUE(plan.ok()) << plan.error().ToString();
+  intake::gen::PlannedReport report = (*plan)[0];
+  ASSERT_EQ(report.facts.report.institution, jinan_uscc_);
+  report.facts.approver = "王五";
+  report.facts.report.signatories = {"王五"};
+  const fs::path dir =
+      fs::temp_directory_path() / ("zj_doc_e2e_" + std::to_string(::getpid()) + "_" + GetParam());
+  fs::create_directories(dir);
+  ASSERT_TRUE(intake::gen::RenderPdf(&report, (dir / "r.pdf").string()).ok());
+  auto pngs =
+      intake::gen::RenderScan(&report, 200, 7, (dir / "s").string(), (dir / "s.pdf").string());
+  ASSERT_TRUE(pngs.ok()) << pngs.error().ToString();
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream b;
+    b << in.rdbuf();
+    return b.str();
+  };
+  const std::string pdf = read(dir / "r.pdf");
+  const std::string scan = read(dir / "s.pdf");  // image-only pages
+  const std::string page_png = read((*pngs)[0]);
+  const std::string encrypted =
+      read(fs::path(ZJ_SOURCE_DIR) / "src/zhijian/intake/testdata/encrypted.pdf");
+  fs::remove_all(dir);
+  ASSERT_GT(pdf.size(), 1000u);
+  ASSERT_GT(encrypted.size(), 100u);
+  auto file = [](std::string name, std::string type, std::string body) {
+    return server::MultipartPart{"file", std::move(name), true, std::move(type), std::move(body)};
+  };
+  const std::string boundary = "----zhijianE2E";
+  auto upload = [&](const std::vector<server::MultipartPart>& parts, const std::string& who) {
+    return Request(P().port(), "POST", "/api/v1/checks", server::BuildMultipart(parts, boundary),
+                   {{"Content-Type", "multipart/form-data; boundary=" + boundary},
+                    {"Cookie", cookies_.at(who)}});
+  };
+  const std::vector<server::MultipartPart> batch{
+      file("报告.pdf", "application/pdf", pdf),
+      file("scan.pdf", "application/pdf", scan),
+      file("empty.pdf", "application/pdf", ""),
+      file("damaged.pdf", "application/pdf", pdf.substr(0, pdf.size() / 3)),
+      file("encrypted.pdf", "application/pdf", encrypted),
+      file("notes.txt", "text/plain", "not a report at all"),
+      file("cover.png", "image/png", page_png),
+  };
+  HttpResponse r = upload(batch, "regulator-sd");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("checked").as_int64(), 3) << r.body;
+  EXPECT_EQ(v.at("refused").as_int64(), 4);
+  EXPECT_FALSE(v.at("stored").as_bool());
+  const json::array& results = v.at("results").as_array();
+  ASSERT_EQ(results.size(), 7u);
+  for (size_t i : {0u, 1u}) {
+    const json::value& d = results[i];
+    ASSERT_TRUE(d.at("ok").as_bool()) << json::serialize(d);
+    EXPECT_EQ(d.at("index").as_int64(), static_cast<int64_t>(i));
+    EXPECT_EQ(d.at("file").at("name").as_string(), batch[i].filename);
+    EXPECT_EQ(d.at("document").at("source").as_string(), i == 0 ? "text-pdf" : "scan");
+    EXPECT_EQ(d.at("document").at("report_no").as_string(), report.facts.report.report_no);
+    EXPECT_GT(d.at("document").at("confidence").at("report_no").as_double(), 0.5);
+    EXPECT_EQ(d.at("institution").at("id").as_int64(), jinan_);
+    EXPECT_TRUE(d.at("check_id").is_null());
+    // The planted defect, with its evidence and its basis cited by the report's date.
+    bool found = false;
+    for (const auto& f : d.at("findings").as_array()) {
+      if (f.at("rule").as_string() != "signatory-unauthorized.not-signatory") continue;
+      found = true;
+      EXPECT_EQ(f.at("value").as_string(), "王五");
+      EXPECT_EQ(f.at("field").as_string(), "signatories");
+      EXPECT_FALSE(f.at("basis").as_array().empty());
+      EXPECT_EQ(f.at("basis").as_array()[0].at("regulation").as_string(), "SAMR-39");
+      EXPECT_EQ(f.at("basis_date").as_string(), report.facts.report.issue_date);
+    }
+    EXPECT_TRUE(found) << json::serialize(d.at("findings"));
+  }
+  const std::vector<std::string> codes{"intake.empty", "intake.damaged", "intake.encrypted",
+                                       "intake.unknown-format"};
+  for (size_t i = 2; i < 6; ++i) {
+    const json::value& d = results[i];
+    EXPECT_FALSE(d.at("ok").as_bool()) << json::serialize(d);
+    EXPECT_EQ(d.at("error").at("code").as_string(), codes[i - 2]) << json::serialize(d);
+    EXPECT_EQ(d.at("file").at("name").as_string(), batch[i].filename);
+    EXPECT_FALSE(d.at("error").at("message_zh").as_string().empty());
+  }
+  // The cover page as a PNG image is OCR'd too (the rest of the report is not on it).
+  ASSERT_TRUE(results[6].at("ok").as_bool()) << json::serialize(results[6]);
+  EXPECT_EQ(results[6].at("document").at("source").as_string(), "scan");
+  EXPECT_EQ(results[6].at("document").at("report_no").as_string(), report.facts.report.report_no);
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM report_checks"), 0);
+
+  // store=true keeps the check and audits it; the stored check reads back.
+  const int64_t audits = P().Count("SELECT COUNT(*) FROM audit_log WHERE action = 'report.check'");
+  HttpResponse kept = upload({server::MultipartPart{"store", "", false, "", "true"},
+                              file("r.pdf", "application/pdf", pdf)},
+                             "regulator-jn");
+  ASSERT_EQ(kept.status, 200u) << kept.body;
+  json::value k = Json(kept);
+  ASSERT_TRUE(k.at("stored").as_bool());
+  const int64_t id = k.at("results").at(0).at("check_id").as_int64();
+  EXPECT_EQ(P().Count("SELECT COUNT(*) FROM audit_log WHERE action = 'report.check'"), audits + 1);
+  HttpResponse got = P().Get("/api/v1/checks/" + std::to_string(id), cookies_.at("regulator-jn"));
+  ASSERT_EQ(got.status, 200u) << got.body;
+  EXPECT_EQ(Json(got).at("source").as_string(), "text-pdf") << got.body;
+
+  // Who may upload: administrators and regulators; the rest get 403, the public 401.
+  EXPECT_EQ(upload({file("r.pdf", "application/pdf", pdf)}, "inst-demo").status, 403u);
+  EXPECT_EQ(upload({file("r.pdf", "application/pdf", pdf)}, "inspector-sd").status, 403u);
+  EXPECT_EQ(Request(P().port(), "POST", "/api/v1/checks",
+                    server::BuildMultipart({file("r.pdf", "application/pdf", pdf)}, boundary),
+                    {{"Content-Type", "multipart/form-data; boundary=" + boundary}})
+                .status,
+            401u);
+
+  // Request problems: no file, an unknown part, a bad store value.
+  ExpectProblem(upload({server::MultipartPart{"store", "", false, "", "true"}}, "admin"), 400,
+                "checks.no-documents");
+  ExpectProblem(upload({server::MultipartPart{"other", "", false, "", "x"}}, "admin"), 400,
+                "request.unknown-field");
+  ExpectProblem(upload({server::MultipartPart{"store", "", false, "", "yes"},
+                        file("r.pdf", "application/pdf", pdf)},
+                       "admin"),
+                400, "request.field-type");
+}
+
+// The upload limits (ApiOptions::uploads): one file, all files, the number of files; a body
+// beyond the route's limit is refused by the server before the handler runs.
+TEST_P(CheckApiTest, UploadLimitsAre413) {
+  platform_.reset();
+  api::UploadLimits limits;
+  limits.max_file_bytes = 1000;
+  limits.max_total_bytes = 1500;
+  limits.max_files = 3;
+  auto p = Platform::Start(GetParam(), {}, limits);
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  platform_ = std::move(*p);
+  const std::string cookie = P().Login("regulator-sd");
+  const std::string boundary = "lim";
+  auto upload = [&](std::vector<size_t> sizes) {
+    std::vector<server::MultipartPart> parts;
+    for (size_t n : sizes) parts.push_back({"file", "f.pdf", true, "", std::string(n, 'x')});
+    return Request(
+        P().port(), "POST", "/api/v1/checks", server::BuildMultipart(parts, boundary),
+        {{"Content-Type", "multipart/form-data; boundary=" + boundary}, {"Cookie", cookie}});
+  };
+  HttpResponse fine = upload({1000, 500});
+  ASSERT_EQ(fine.status, 200u) << fine.body;
+  EXPECT_EQ(Json(fine).at("results").at(0).at("error").at("code").as_string(),
+            "intake.unknown-format");
+  ExpectProblem(upload({1001}), 413, "checks.file-too-large");
+  ExpectProblem(upload({1000, 501}), 413, "checks.too-large");
+  ExpectProblem(upload({10, 10, 10, 10}), 413, "checks.too-many");
+  // The route's body limit: 1500 + 64 KiB + 3 KiB of framing.
+  ExpectProblem(upload({40000, 40000}), 413, "request.too-large");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CheckApiTest, ::testing::Values("sqlite", "postgres"),

@@ -16,7 +16,8 @@ namespace zhijian::test {
 namespace json = boost::json;
 
 Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
-                                                  server::ServerOptions options) {
+                                                  server::ServerOptions options,
+                                                  api::UploadLimits uploads) {
   std::unique_ptr<Platform> p(new Platform());
   char tmpl[] = "/tmp/zj-e2e-XXXXXX";
   if (!mkdtemp(tmpl)) return Error::Internal("test.tmpdir", "mkdtemp failed");
@@ -32,8 +33,10 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
   aopt.password_params = accounts::PasswordParams::Fast();
   p->accounts_ = std::make_unique<accounts::Accounts>(*p->db_, SystemClock::Instance(), aopt);
   p->metrics_ = std::make_unique<server::Metrics>();
+  api::ApiOptions api_options;
+  api_options.uploads = uploads;
   p->ctx_ = std::make_unique<api::ApiContext>(*p->db_, *p->accounts_, SystemClock::Instance(),
-                                              *p->metrics_);
+                                              *p->metrics_, api_options);
   ZJ_ASSIGN_OR_RETURN(auto hasher, registry::IdHasher::FromKey(std::string(32, 'k')));
   p->ctx_->id_hasher = std::move(hasher);
   std::ostringstream demo_out;

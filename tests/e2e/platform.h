@@ -24,8 +24,10 @@ namespace zhijian::test {
 class Platform {
  public:
   // backend: "sqlite" or "postgres". Errors (e.g. PostgreSQL absent: code "test.pg-absent").
+  // `uploads`: the limits of report documents uploaded to POST /api/v1/checks.
   static Result<std::unique_ptr<Platform>> Start(const std::string& backend,
-                                                 server::ServerOptions options = {});
+                                                 server::ServerOptions options = {},
+                                                 api::UploadLimits uploads = {});
   ~Platform();
 
   uint16_t port() const { return server_->port(); }

@@ -182,6 +182,55 @@ export const api = {
   logKey: () => request('GET', '/api/v1/public/log-key', { redirectOn401: false }),
   consistencyProof: (from, to) =>
     request('GET', '/api/v1/log/proof/consistency', { query: { from, to }, redirectOn401: false }),
+  // 智识: re-check a registered report by its national code (not stored).
+  checkCode: (code) => request('POST', '/api/v1/checks', { body: { code, store: false } }),
+}
+
+// 智识: uploads one report document (a File) to POST /api/v1/checks as multipart/form-data and
+// resolves to its result ({ok: true, file, document, findings, ...} or {ok: false, file, error});
+// a refused request (413, 403, ...) rejects with an ApiError. XMLHttpRequest rather than fetch,
+// because fetch reports no upload progress: `onProgress(fraction)` is called as the bytes go out.
+export function checkDocument(file, { store = false, onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    if (store) form.append('store', 'true')
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/v1/checks')
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json')
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.total ? e.loaded / e.total : 1)
+    }
+    xhr.onload = () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && data && Array.isArray(data.results)) {
+        resolve(data.results[0])
+        return
+      }
+      const response = {
+        status: xhr.status,
+        statusText: xhr.statusText,
+        headers: { get: (name) => xhr.getResponseHeader(name) },
+      }
+      reject(problemError(response, data))
+    }
+    xhr.onerror = () =>
+      reject(
+        new ApiError(0, {
+          code: 'network',
+          title: 'Network error',
+          message_zh: '无法连接服务器，请检查网络后重试。',
+          message_en: 'Cannot reach the server; check the network and try again.',
+        }),
+      )
+    xhr.send(form)
+  })
 }
 
 // The URL of a registry export: `kind` 'institutions' or 'capabilities', `format` 'xlsx' or

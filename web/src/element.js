@@ -6,6 +6,7 @@ import {
   ElButton,
   ElCard,
   ElCascader,
+  ElCheckbox,
   ElCol,
   ElConfigProvider,
   ElContainer,
@@ -24,6 +25,7 @@ import {
   ElMenuItem,
   ElOption,
   ElPagination,
+  ElProgress,
   ElRow,
   ElSelect,
   ElTable,
@@ -39,6 +41,7 @@ import 'element-plus/es/components/aside/style/css'
 import 'element-plus/es/components/button/style/css'
 import 'element-plus/es/components/card/style/css'
 import 'element-plus/es/components/cascader/style/css'
+import 'element-plus/es/components/checkbox/style/css'
 import 'element-plus/es/components/col/style/css'
 import 'element-plus/es/components/container/style/css'
 import 'element-plus/es/components/dialog/style/css'
@@ -58,6 +61,7 @@ import 'element-plus/es/components/message/style/css'
 import 'element-plus/es/components/message-box/style/css'
 import 'element-plus/es/components/option/style/css'
 import 'element-plus/es/components/pagination/style/css'
+import 'element-plus/es/components/progress/style/css'
 import 'element-plus/es/components/row/style/css'
 import 'element-plus/es/components/select/style/css'
 import 'element-plus/es/components/table/style/css'
@@ -72,6 +76,7 @@ const components = [
   ElButton,
   ElCard,
   ElCascader,
+  ElCheckbox,
   ElCol,
   ElConfigProvider,
   ElContainer,
@@ -89,6 +94,7 @@ const components = [
   ElMenuItem,
   ElOption,
   ElPagination,
+  ElProgress,
   ElRow,
   ElSelect,
   ElTable,

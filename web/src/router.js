@@ -13,6 +13,7 @@ const pages = {
   apikeys: () => import('./views/ApiKeysPage.vue'),
   registry: () => import('./views/RegistrySearchPage.vue'),
   quality: () => import('./views/QualityPage.vue'),
+  checks: () => import('./views/CheckPage.vue'),
 }
 
 export const router = createRouter({

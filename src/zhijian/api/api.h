@@ -36,9 +36,18 @@ class QualityRunner;
 
 namespace zhijian::api {
 
+// Report documents uploaded to POST /api/v1/checks (multipart/form-data). Beyond a limit the
+// request is refused with 413: "checks.file-too-large", "checks.too-large", "checks.too-many".
+struct UploadLimits {
+  size_t max_file_bytes = 20 << 20;   // one document
+  size_t max_total_bytes = 60 << 20;  // all documents of one request
+  size_t max_files = 20;              // documents per request
+};
+
 struct ApiOptions {
   bool secure_cookies = false;    // set the Secure flag (behind HTTPS)
   RateLimitOptions public_limit;  // per client address, for anonymous callers
+  UploadLimits uploads;           // report documents to check
   std::string version = "0.1.0";
 };
 

@@ -10,9 +10,18 @@
 //     A single "report"/"code" answers with its own status (404 when the report or its
 //     institution is outside the caller's scope); "reports"/"codes" answer 200 with one result
 //     per item ({"index", "ok", …} or {"index", "ok": false, "error"}).
-//     Documents (PDF, images) will come as multipart/form-data once the intake module is wired
-//     in (one part "file" per document, optional part "options" with {"store": …}); until then
-//     such a request is refused with 415 "checks.documents-unavailable".
+//     Or report documents as multipart/form-data (server/multipart.h): one part "file" per
+//     document (PDF with a text layer, scanned PDF, PNG, JPEG, TIFF), optionally a part "store"
+//     "true" (default false: documents are looked at, not kept). Each document is read by
+//     intake (intake.h ReadBytes: the same path as `zhijian check FILE`) and checked; the answer
+//     is 200 with one result per document in order, {"index", "file": {name, size,
+//     content_type}, "ok": true, "document": <intake's ExtractionToJson: fields, confidence>,
+//     <the outcome as for JSON>} or {"index", "file", "ok": false, "error"} (intake.encrypted,
+//     intake.damaged, intake.empty, intake.not-a-report, intake.unknown-format, …): a bad file
+//     fails alone. Limits (ApiOptions::uploads, `serve --upload-*`): 413 "checks.file-too-large",
+//     "checks.too-large" (all files), "checks.too-many" (files); the route's body limit is the
+//     total plus framing. Handlers run on the server's worker pool, never on an I/O thread;
+//     documents of one request are read one after the other (OCR of a scanned page ≈ 2 s).
 //   GET /api/v1/checks/{id}    every signed-in role, scoped (compliance_store.h GetCheck).
 // And for GET /api/v1/reports/{code} (ledger_routes.cc): ReportComplianceJson, the latest
 // stored check of the report as the caller may see it.
@@ -24,8 +33,10 @@
 #include "zhijian/api/request_params.h"
 #include "zhijian/checks/compliance_json.h"
 #include "zhijian/checks/compliance_store.h"
+#include "zhijian/intake/intake.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/server/json_body.h"
+#include "zhijian/server/multipart.h"
 #include "zhijian/server/problem.h"
 
 namespace zhijian::api {
@@ -99,13 +110,113 @@ Result<checks::CheckInput> RegisteredInput(ApiContext& ctx, const Principal& vie
   return in;
 }
 
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+Error TooLarge(std::string code, std::string zh, std::string en, std::string detail) {
+  return Error(Error::Kind::kPayloadTooLarge, std::move(code), std::move(zh), std::move(en),
+               std::move(detail));
+}
+
+// Report documents as multipart/form-data (see the top comment).
+Result<Response> RunDocumentChecks(ApiContext& ctx, Request& req) {
+  const UploadLimits& limits = ctx.options.uploads;
+  ZJ_ASSIGN_OR_RETURN(std::string boundary, server::MultipartBoundary(req.Header("content-type")));
+  ZJ_ASSIGN_OR_RETURN(
+      auto parts, server::ParseMultipart(req.body, boundary, {.max_parts = limits.max_files + 4}));
+  bool store = false;
+  std::vector<const server::MultipartPart*> files;
+  size_t total = 0;
+  for (const auto& part : parts) {
+    if (part.name == "file") {
+      if (part.body.size() > limits.max_file_bytes) {
+        return TooLarge("checks.file-too-large", "文件过大", "a document is too large",
+                        part.filename + ": " + std::to_string(part.body.size()) + " > " +
+                            std::to_string(limits.max_file_bytes) + " bytes");
+      }
+      total += part.body.size();
+      files.push_back(&part);
+    } else if (part.name == "store") {
+      const std::string v = Lower(part.body);
+      if (v != "true" && v != "false") {
+        return Error::Invalid("request.field-type", "字段类型错误", "wrong field type",
+                              "store: true or false");
+      }
+      store = v == "true";
+    } else {
+      return Error::Invalid("request.unknown-field", "未知字段", "unknown field", part.name);
+    }
+  }
+  if (files.empty()) {
+    return Error::Invalid("checks.no-documents", "请上传至少一份报告文档",
+                          "upload at least one report document (part \"file\")");
+  }
+  if (files.size() > limits.max_files) {
+    return TooLarge("checks.too-many", "一次上传的文件过多", "too many documents in one request",
+                    std::to_string(files.size()) + " > " + std::to_string(limits.max_files));
+  }
+  if (total > limits.max_total_bytes) {
+    return TooLarge(
+        "checks.too-large", "上传的文件总量过大", "the documents are too large together",
+        std::to_string(total) + " > " + std::to_string(limits.max_total_bytes) + " bytes");
+  }
+
+  // Read every document (intake), then check those read in one call.
+  std::vector<Result<intake::Extraction>> read;
+  read.reserve(files.size());
+  for (const auto* f : files) read.push_back(intake::ReadBytes(f->body));
+  std::vector<checks::CheckInput> inputs;
+  std::vector<size_t> position;
+  for (size_t i = 0; i < read.size(); ++i) {
+    if (!read[i]) continue;
+    inputs.push_back(checks::CheckInput{read[i]->facts, 0});
+    position.push_back(i);
+  }
+  checks::RunChecksOptions options;
+  options.store = store;
+  std::vector<Result<checks::CheckOutcome>> outcomes;
+  if (!inputs.empty()) {
+    ZJ_ASSIGN_OR_RETURN(outcomes, checks::RunChecks(ctx.db, ctx.clock, req.principal, req.remote_ip,
+                                                    inputs, options));
+  }
+  std::vector<json::object> out(files.size());
+  for (size_t i = 0; i < read.size(); ++i) {
+    if (!read[i]) out[i] = json::object{{"ok", false}, {"error", ErrorJson(read[i].error())}};
+  }
+  int64_t checked = 0;
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    const size_t i = position[k];
+    if (!outcomes[k]) {
+      out[i] = json::object{{"ok", false}, {"error", ErrorJson(outcomes[k].error())}};
+      continue;
+    }
+    out[i] = OutcomeJson(*outcomes[k]);
+    out[i]["document"] = intake::ExtractionToJson(*read[i]);
+    ++checked;
+  }
+  json::array arr;
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i]["index"] = static_cast<int64_t>(i);
+    out[i]["file"] = json::object{{"name", files[i]->filename},
+                                  {"size", static_cast<int64_t>(files[i]->body.size())},
+                                  {"content_type", files[i]->content_type}};
+    arr.push_back(std::move(out[i]));
+  }
+  return server::JsonResponse(
+      json::object{{"checked", checked},
+                   {"refused", static_cast<int64_t>(files.size()) - checked},
+                   {"stored", store},
+                   {"rules_version", checks::ComplianceVersion({})},
+                   {"results", std::move(arr)}});
+}
+
 Result<Response> RunChecks(ApiContext& ctx, Request& req) {
-  if (req.Header("content-type").rfind("multipart/form-data", 0) == 0) {
-    return Error(
-        Error::Kind::kUnsupportedMedia, "checks.documents-unavailable",
-        "报告文档（PDF、图片）的检查需要 intake 模块，尚未接入；请提交 JSON 报告或报告编码",
-        "checking documents (PDF, images) needs the intake module, not yet wired in; "
-        "send JSON reports or report codes");
+  if (Lower(req.Header("content-type")).rfind("multipart/form-data", 0) == 0) {
+    return RunDocumentChecks(ctx, req);
   }
   ZJ_ASSIGN_OR_RETURN(json::object body, server::ParseJsonObject(req));
   ZJ_ASSIGN_OR_RETURN(std::optional<bool> store, server::OptionalBool(body, "store"));
@@ -230,8 +341,12 @@ void RegisterCheckRoutes(server::Router& router, ApiContext& ctx) {
   auto bind = [&ctx](Result<Response> (*fn)(ApiContext&, Request&)) {
     return [&ctx, fn](Request& req) { return fn(ctx, req); };
   };
-  router.Add(
-      {Verb::post, "/api/v1/checks", "checks.run", {R::kAdmin, R::kRegulator}, bind(RunChecks)});
+  server::Route run{
+      Verb::post, "/api/v1/checks", "checks.run", {R::kAdmin, R::kRegulator}, bind(RunChecks)};
+  // The documents, plus multipart framing (headers per part) and the "store" part.
+  const UploadLimits& u = ctx.options.uploads;
+  run.body_limit = u.max_total_bytes + 64 * 1024 + u.max_files * 1024;
+  router.Add(std::move(run));
   router.Add(
       {Verb::get, "/api/v1/checks/{id}", "checks.get", server::AnySignedIn(), bind(GetCheck)});
 }

@@ -9,6 +9,8 @@
 #include "zhijian/api/request_params.h"
 #include "zhijian/base/date.h"
 #include "zhijian/base/region.h"
+#include "zhijian/checks/compliance_json.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/export/table.h"
 #include "zhijian/registry/query/query.h"
 #include "zhijian/server/json_body.h"
@@ -214,6 +216,11 @@ Result<Response> Portrait(ApiContext& ctx, Request& req) {
         {"amount_yuan", pen.amount_yuan ? json::value(*pen.amount_yuan) : json::value(nullptr)}});
   }
   o["penalties"] = penalties;
+  // 智识: what the compliance checks of its reports found — admin and regulators only
+  // (checks/compliance_store.h GetInstitutionFindings); null for everyone else.
+  ZJ_ASSIGN_OR_RETURN(auto findings, checks::GetInstitutionFindings(conn.get(), req.principal, id));
+  o["compliance"] =
+      findings ? json::value(checks::InstitutionFindingsJson(*findings)) : json::value(nullptr);
   return server::JsonResponse(o);
 }
 

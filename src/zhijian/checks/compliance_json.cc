@@ -144,28 +144,53 @@ json::object FindingJson(const ComplianceFinding& f, const RuleCatalogue& rules)
                       {"basis", BasisJson(f, rules)}};
 }
 
-json::object StoredCheckJson(const StoredCheck& c) {
-  const RuleCatalogue& rules = RuleCatalogue::Compliance();
-  json::array findings;
-  for (const StoredReportFinding& f : c.findings) {
-    const RuleDef* rule = rules.Find(f.rule_id);
-    boost::system::error_code ec;
-    json::value evidence = json::parse(f.evidence, ec);
-    if (ec) evidence = json::object();
-    json::value basis = json::parse(f.basis, ec);
-    if (ec) basis = json::array();
-    findings.push_back(json::object{{"rule", f.rule_id},
-                                    {"category", f.category},
-                                    {"severity", f.severity},
-                                    {"field", f.field},
-                                    {"line", f.line},
-                                    {"value", f.value},
-                                    {"message_zh", rule ? rule->message_zh : std::string()},
-                                    {"message_en", rule ? rule->message_en : std::string()},
-                                    {"evidence", std::move(evidence)},
-                                    {"basis_date", f.basis_date},
-                                    {"basis", std::move(basis)}});
+json::object StoredFindingJson(const StoredReportFinding& f) {
+  const RuleDef* rule = RuleCatalogue::Compliance().Find(f.rule_id);
+  boost::system::error_code ec;
+  json::value evidence = json::parse(f.evidence, ec);
+  if (ec) evidence = json::object();
+  json::value basis = json::parse(f.basis, ec);
+  if (ec) basis = json::array();
+  return json::object{{"rule", f.rule_id},
+                      {"category", f.category},
+                      {"severity", f.severity},
+                      {"field", f.field},
+                      {"line", f.line},
+                      {"value", f.value},
+                      {"message_zh", rule ? rule->message_zh : std::string()},
+                      {"message_en", rule ? rule->message_en : std::string()},
+                      {"evidence", std::move(evidence)},
+                      {"basis_date", f.basis_date},
+                      {"basis", std::move(basis)}};
+}
+
+json::object InstitutionFindingsJson(const InstitutionFindings& s) {
+  json::array categories;
+  for (const auto& [category, n] : s.by_category) {
+    categories.push_back(json::object{{"category", category}, {"count", n}});
   }
+  json::object severities{{"error", 0}, {"warning", 0}, {"suspect", 0}, {"info", 0}};
+  for (const auto& [severity, n] : s.by_severity) severities[severity] = n;
+  json::array latest;
+  for (const auto& f : s.latest) {
+    json::object o = StoredFindingJson(f.finding);
+    o["check_id"] = f.check_id;
+    o["report_code"] = f.report_code;
+    o["report_no"] = f.report_no;
+    o["source"] = f.source;
+    o["checked_at"] = f.checked_at;
+    latest.push_back(std::move(o));
+  }
+  return json::object{{"reports", s.reports},
+                      {"findings", s.findings},
+                      {"by_category", std::move(categories)},
+                      {"by_severity", std::move(severities)},
+                      {"latest", std::move(latest)}};
+}
+
+json::object StoredCheckJson(const StoredCheck& c) {
+  json::array findings;
+  for (const StoredReportFinding& f : c.findings) findings.push_back(StoredFindingJson(f));
   return json::object{
       {"id", c.id},
       {"report_code", c.report_code},

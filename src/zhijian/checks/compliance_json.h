@@ -59,5 +59,11 @@ boost::json::array BasisJson(const ComplianceFinding& finding, const RuleCatalog
 // counts: {findings, errors}, findings: [finding JSON as above, evidence and basis as stored,
 // messages from the current catalogue]}.
 boost::json::object StoredCheckJson(const StoredCheck& check);
+// One stored finding, as in StoredCheckJson's "findings".
+boost::json::object StoredFindingJson(const StoredReportFinding& finding);
+// The findings of an institution (compliance_store.h GetInstitutionFindings): {reports,
+// findings, by_category: [{category, count}], by_severity: {error, warning, suspect, info},
+// latest: [{check_id, report_code, report_no, source, checked_at, <StoredFindingJson>}]}.
+boost::json::object InstitutionFindingsJson(const InstitutionFindings& findings);
 
 }  // namespace zhijian::checks

@@ -836,6 +836,61 @@ Result<std::optional<StoredCheck>> LatestCheckOfReport(Connection& conn, const P
   return std::optional<StoredCheck>(std::move(c));
 }
 
+Result<std::optional<InstitutionFindings>> GetInstitutionFindings(Connection& conn,
+                                                                  const Principal& viewer,
+                                                                  int64_t institution_id,
+                                                                  int limit) {
+  if (viewer.role != Role::kAdmin && viewer.role != Role::kRegulator) {
+    return std::optional<InstitutionFindings>();
+  }
+  // The latest check of each report (by code) or submitted document (by digest).
+  std::string latest =
+      "SELECT c.id FROM report_checks c WHERE c.institution_id = ? AND c.id = (SELECT MAX(c2.id) "
+      "FROM report_checks c2 WHERE c2.institution_id = c.institution_id AND c2.report_code = "
+      "c.report_code AND c2.document_sha256 = c.document_sha256)";
+  std::vector<Value> latest_params{institution_id};
+  store::AppendScope(CheckScope(viewer), &latest, &latest_params);
+  InstitutionFindings out;
+  {
+    ZJ_ASSIGN_OR_RETURN(auto rows,
+                        conn.Query("SELECT COUNT(*) FROM (" + latest + ") l", latest_params));
+    out.reports = rows.at(0).Int(0);
+  }
+  if (out.reports == 0) return std::optional<InstitutionFindings>(std::move(out));
+  {
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT f.category, f.severity, COUNT(*) FROM "
+                                              "report_findings f WHERE f.check_id IN (" +
+                                                  latest + ") GROUP BY f.category, f.severity",
+                                              latest_params));
+    std::map<std::string, int64_t> by_category;
+    for (const Row& r : rows) {
+      by_category[r.Text(0)] += r.Int(2);
+      out.by_severity[r.Text(1)] += r.Int(2);
+      out.findings += r.Int(2);
+    }
+    out.by_category.assign(by_category.begin(), by_category.end());
+    std::stable_sort(out.by_category.begin(), out.by_category.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+  }
+  std::vector<Value> params = latest_params;
+  params.emplace_back(static_cast<int64_t>(std::max(0, limit)));
+  ZJ_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.Query("SELECT f.check_id, c.report_code, c.report_no, c.source, c.checked_at, "
+                 "f.rule_id, f.category, f.severity, f.field, f.line, f.value, f.evidence, "
+                 "f.basis, f.basis_date FROM report_findings f JOIN report_checks c ON c.id = "
+                 "f.check_id WHERE f.check_id IN (" +
+                     latest + ") ORDER BY f.check_id DESC, f.id LIMIT ?",
+                 params));
+  for (const Row& r : rows) {
+    out.latest.push_back(InstitutionFinding{
+        r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),
+        StoredReportFinding{r.Text(5), r.Text(6), r.Text(7), r.Text(8), static_cast<int>(r.Int(9)),
+                            r.Text(10), r.Text(11), r.Text(12), r.Text(13)}});
+  }
+  return std::optional<InstitutionFindings>(std::move(out));
+}
+
 Result<StoredCheck> GetCheck(Connection& conn, const Principal& viewer, int64_t id) {
   std::string sql = std::string(kCheckColumns) + "WHERE c.id = ?";
   std::vector<Value> params{id};

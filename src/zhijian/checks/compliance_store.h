@@ -46,6 +46,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -212,5 +213,34 @@ Result<std::optional<StoredCheck>> LatestCheckOfReport(store::Connection& conn,
                                                        std::string_view code);
 // A stored check by id; "checks.not-found" (kNotFound) when absent or outside the scope.
 Result<StoredCheck> GetCheck(store::Connection& conn, const Principal& viewer, int64_t id);
+
+// ---- the findings of one institution (the "合规检查" section of its portrait) ----
+
+struct InstitutionFinding {
+  int64_t check_id = 0;
+  std::string report_code;  // "" for a submitted document or JSON report
+  std::string report_no;
+  std::string source;  // registration, text-pdf, scan
+  std::string checked_at;
+  StoredReportFinding finding;
+};
+
+struct InstitutionFindings {
+  int64_t reports = 0;   // reports (registered, or submitted documents) with a stored check
+  int64_t findings = 0;  // findings of their latest checks
+  std::vector<std::pair<std::string, int64_t>> by_category;  // category -> findings, most first
+  std::map<std::string, int64_t> by_severity;                // severity -> findings
+  std::vector<InstitutionFinding> latest;                    // newest check first, up to `limit`
+};
+
+// What the latest stored check of each of the institution's reports found (a report is its
+// code; a submitted document its SHA-256). Only admin and regulators see it (nullopt for every
+// other role: institution users see findings on their own reports, the public never); scoped by
+// the checks' region (store::ScopeFor), so a regulator outside the institution's region gets
+// nothing (reports == 0).
+Result<std::optional<InstitutionFindings>> GetInstitutionFindings(store::Connection& conn,
+                                                                  const Principal& viewer,
+                                                                  int64_t institution_id,
+                                                                  int limit = 10);
 
 }  // namespace zhijian::checks

@@ -16,7 +16,9 @@
 #include "zhijian/base/digest.h"
 #include "zhijian/base/uscc.h"
 #include "zhijian/checks/quality_store.h"
+#include "zhijian/checks/snapshot.h"
 #include "zhijian/cli/registry_load.h"
+#include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/ledger/log_store.h"
 #include "zhijian/ledger/report_ledger.h"
 #include "zhijian/registry/gen/generator.h"
@@ -143,21 +145,51 @@ Result<void> RegisterDemoReports(store::Database& db, const std::string& today, 
     std::string uscc;
   };
   std::vector<Inst> insts;
-  std::map<int64_t, std::vector<std::array<std::string, 4>>> caps;  // object, item, parameter, std
+  // object, item, parameter, standard, category
+  std::map<int64_t, std::vector<std::array<std::string, 5>>> caps;
+  struct Signer {
+    std::string name, field, from, to;
+  };
+  std::map<int64_t, std::vector<Signer>> signers;  // the institution's authorised signatories
   {
     ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
     ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT i.id, i.uscc FROM institutions i WHERE "
                                                "EXISTS (SELECT 1 FROM certificates c WHERE "
                                                "c.institution_id = i.id) ORDER BY i.id"));
     for (const auto& r : rows) insts.push_back({r.Int(0), r.Text(1)});
-    ZJ_ASSIGN_OR_RETURN(auto cap_rows,
-                        conn->Query("SELECT institution_id, object, item, parameter, standard_no "
-                                    "FROM capabilities ORDER BY institution_id, id"));
+    ZJ_ASSIGN_OR_RETURN(
+        auto cap_rows,
+        conn->Query("SELECT institution_id, object, item, parameter, standard_no, category "
+                    "FROM capabilities ORDER BY institution_id, id"));
     for (const auto& r : cap_rows) {
       auto& v = caps[r.Int(0)];
-      if (v.size() < 24) v.push_back({r.Text(1), r.Text(2), r.Text(3), r.Text(4)});
+      if (v.size() < 24) v.push_back({r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
+    }
+    ZJ_ASSIGN_OR_RETURN(
+        auto signer_rows,
+        conn->Query("SELECT p.institution_id, p.name, f.field, f.authorized_from, "
+                    "f.authorized_to FROM people p JOIN signatory_fields f ON f.person_id = p.id "
+                    "WHERE p.roles LIKE '%|授权签字人|%' ORDER BY p.institution_id, p.id, f.id"));
+    for (const auto& r : signer_rows) {
+      signers[r.Int(0)].push_back(
+          {r.Text(1), r.Text(2), r.OptText(3).value_or(""), r.OptText(4).value_or("")});
     }
   }
+  // A signatory of the institution authorised on `date` for `category` (a field containing the
+  // category or contained in it), else one authorised on the date, else none.
+  auto signer_for = [&](int64_t inst, const std::string& date,
+                        const std::string& category) -> std::string {
+    const Signer* any = nullptr;
+    for (const Signer& s : signers[inst]) {
+      if ((!s.from.empty() && s.from > date) || (!s.to.empty() && s.to < date)) continue;
+      if (!category.empty() && (s.field.find(category) != std::string::npos ||
+                                category.find(s.field) != std::string::npos)) {
+        return s.name;
+      }
+      if (any == nullptr) any = &s;
+    }
+    return any != nullptr ? any->name : "";
+  };
   if (insts.empty()) return Ok();
   const auto day = ParseIsoDate(today);
   if (!day) return Error::Invalid("demo.bad-date", "日期无效", "invalid date", today);
@@ -195,7 +227,10 @@ Result<void> RegisterDemoReports(store::Database& db, const std::string& today, 
         in.test_lines.push_back(std::move(line));
       }
       in.conclusion = "所检项目符合检验依据的要求。";
-      in.signatories = {"演示签字人"};
+      // A real authorised signatory of the institution where there is one, so that the demo's
+      // arrival checks find what is really wrong rather than one unknown signer everywhere.
+      const std::string signer = signer_for(inst.id, in.issue_date, first ? (*first)[4] : "");
+      in.signatories = {signer.empty() ? std::string("演示签字人") : signer};
       inputs.push_back(std::move(in));
     }
   }
@@ -232,6 +267,36 @@ Result<void> RunDemoQualityChecks(store::Database& db, const std::string& today,
   }
   out << "演示数据质量检查 demo data-quality runs: 4 (as of " << *AddDays(today, -84) << " … "
       << today << "; " << findings << " findings in the latest)\n";
+  return Ok();
+}
+
+Result<void> WriteDemoSamples(store::Database& db, const std::string& dir, const std::string& today,
+                              std::ostream& out) {
+  if (std::filesystem::exists(std::filesystem::path(dir) / "labels.jsonl")) {
+    out << "演示报告样本 sample reports: kept in " << dir << "\n";
+    return Ok();
+  }
+  checks::Snapshot snap;
+  {
+    ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+    ZJ_ASSIGN_OR_RETURN(snap, checks::LoadSnapshot(conn.get(), {}));
+  }
+  intake::gen::Options o;
+  o.seed = 2026;
+  o.count = 6;
+  o.today = today;
+  o.defect_share = 0.5;
+  o.pdf = true;
+  o.scan = true;
+  o.scan_dpi = 300;  // what an office scanner gives; OCR at 200 dpi misreads more
+  o.out_dir = dir;
+  ZJ_ASSIGN_OR_RETURN(intake::gen::Summary sum, intake::gen::Generate(snap, o));
+  int defects = 0;
+  for (const auto& [kind, n] : sum.defects) defects += n;
+  out << "演示报告样本 sample reports: " << sum.reports << " in " << dir
+      << " (text PDFs pdf/, scans "
+      << "scan/; " << defects << " with a labelled defect, see labels.jsonl) — drop them onto the "
+      << "check page 报告检查\n";
   return Ok();
 }
 

@@ -39,6 +39,15 @@ Result<void> RegisterDemoReports(store::Database& db, const std::string& today, 
 // nothing. At demo scale each run takes well under a second.
 Result<void> RunDemoQualityChecks(store::Database& db, const std::string& today, std::ostream& out);
 
+// Sample report documents for the check page (智识): unless `dir` already holds them, six reports
+// drawn by the corpus generator (intake/gen, seed 2026, about half with one labelled defect) from
+// the registry in `db` as of `today`, each as a text PDF (dir/pdf/rNNNN.pdf) and a scan
+// (dir/scan/rNNNN.pdf, PNG pages dir/scan/rNNNN-P.png); dir/labels.jsonl says which defect each
+// carries and which finding categories it should give. Needs the demo registry (LoadDemoRegistry)
+// for institutions that can issue reports ("gen.no-institution" otherwise).
+Result<void> WriteDemoSamples(store::Database& db, const std::string& dir, const std::string& today,
+                              std::ostream& out);
+
 // A random password that satisfies the password policy (libsodium's CSPRNG).
 std::string GeneratePassword();
 

@@ -66,6 +66,7 @@ struct ServeArgs {
   std::string port_file;
   bool secure_cookies = false;
   double public_rate = 50;
+  api::UploadLimits uploads;
   std::string id_key_file = "var/keys/id-hash.key";
   int64_t quality_every_hours = 0;  // scheduled data-quality sweeps; 0 = none
   int64_t quality_first_delay_minutes = 10;
@@ -117,6 +118,7 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   api_options.secure_cookies = args.secure_cookies;
   api_options.public_limit.per_second = public_rate;
   api_options.public_limit.burst = public_rate * 4;
+  api_options.uploads = args.uploads;
   api::ApiContext ctx(**db, accounts, SystemClock::Instance(), metrics, api_options);
   ctx.id_hasher = std::move(*id_hasher);
   // Registered reports are checked on arrival by a background thread at lowered priority, woken
@@ -217,6 +219,19 @@ int Main(int argc, char** argv) {
   serve->add_option("--workers", sopt.worker_threads, "handler threads")->capture_default_str();
   serve->add_option("--body-limit", sopt.body_limit, "max request body bytes")
       ->capture_default_str();
+  serve
+      ->add_option("--upload-file-limit", serve_args.uploads.max_file_bytes,
+                   "max bytes of one report document uploaded to POST /api/v1/checks")
+      ->capture_default_str();
+  serve
+      ->add_option("--upload-total-limit", serve_args.uploads.max_total_bytes,
+                   "max bytes of all documents of one upload")
+      ->capture_default_str();
+  serve
+      ->add_option("--upload-max-files", serve_args.uploads.max_files,
+                   "max documents in one upload")
+      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str();
   serve->add_flag("--secure-cookies", serve_args.secure_cookies,
                   "mark cookies Secure (behind HTTPS)");
   serve
@@ -256,6 +271,10 @@ int Main(int argc, char** argv) {
   demo->add_option("--registry-dir", demo_registry_dir,
                    "also generate (once) and load the demo registry here (≈ 300 institutions)");
   demo->add_option("--id-key", id_key_file, "ID-number hash key file")->capture_default_str();
+  std::string demo_samples_dir;
+  demo->add_option("--samples-dir", demo_samples_dir,
+                   "also write (once) sample report PDFs and scans for the check page here "
+                   "(needs --registry-dir)");
 
   // migrate
   auto* migrate = app.add_subcommand("migrate", "apply pending schema migrations");
@@ -336,7 +355,13 @@ int Main(int argc, char** argv) {
     auto r = InitDemo(**db, accounts, password_file, std::cout);
     if (!r) return Fail(r.error());
     auto q = RunDemoQualityChecks(**db, ChinaDate(SystemClock::Instance().Now()), std::cout);
-    return q ? 0 : Fail(q.error());
+    if (!q) return Fail(q.error());
+    if (!demo_samples_dir.empty()) {
+      auto s = WriteDemoSamples(**db, demo_samples_dir, ChinaDate(SystemClock::Instance().Now()),
+                                std::cout);
+      if (!s) return Fail(s.error());
+    }
+    return 0;
   }
   if (*user_add) {
     auto role = ParseRole(role_name);

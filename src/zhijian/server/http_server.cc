@@ -149,6 +149,14 @@ struct ServerCore {
     cv.notify_all();
   }
 
+  // The body limit of a request to `target` (the matched route's, else the server's).
+  size_t BodyLimitFor(Verb method, std::string_view target) const {
+    auto path = internal::PercentDecode(internal::SplitTarget(target).first, false);
+    if (!path) return options.body_limit;
+    RouteMatch m = router.Match(method, *path);
+    return m.route != nullptr && m.route->body_limit > 0 ? m.route->body_limit : options.body_limit;
+  }
+
   // The pure part: routing, access, handler, static files. Runs on a worker thread.
   Outcome Dispatch(Request& req, bool target_ok);
   Outcome DispatchUnguarded(Request& req, bool target_ok, std::string& route_name);
@@ -193,10 +201,40 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoRead() {
     if (server_->stopping_flag) return DoClose(false);
     parser_.emplace();
-    parser_->body_limit(server_->options.body_limit);
+    // No limit while the headers are read: OnHeader sets the matched route's.
+    parser_->body_limit(boost::none);
     parser_->header_limit(kHeaderLimit);
+    body_limit_ = server_->options.body_limit;
     busy_ = false;
     stream_.expires_after(server_->options.read_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // The headers are in: apply the matched route's body limit, answer "Expect: 100-continue",
+  // then read the body.
+  void OnHeader(beast::error_code ec, size_t n) {
+    if (ec) return OnRead(ec, n);
+    const auto& msg = parser_->get();
+    body_limit_ = server_->BodyLimitFor(msg.method(), msg.target());
+    if (auto length = parser_->content_length(); length && *length > body_limit_) {
+      return OnRead(http::error::body_limit, 0);
+    }
+    parser_->body_limit(body_limit_);  // chunked bodies are counted as they arrive
+    if (beast::iequals(msg[http::field::expect], "100-continue")) {
+      auto res = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                    msg.version());
+      http::async_write(stream_, *res,
+                        [self = shared_from_this(), res](beast::error_code wec, size_t) {
+                          if (wec) return;
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
@@ -224,11 +262,10 @@ class Session : public std::enable_shared_from_this<Session> {
       is_api_ = IsApiPath(instance);
       Response r;
       if (ec == http::error::body_limit) {
-        r = ProblemResponse(
-            Error(Error::Kind::kPayloadTooLarge, "request.too-large", "请求体过大",
-                  "the request body is too large",
-                  "limit " + std::to_string(server_->options.body_limit) + " bytes"),
-            instance, request_id_);
+        r = ProblemResponse(Error(Error::Kind::kPayloadTooLarge, "request.too-large", "请求体过大",
+                                  "the request body is too large",
+                                  "limit " + std::to_string(body_limit_) + " bytes"),
+                            instance, request_id_);
       } else if (ec == http::error::header_limit) {
         r = internal::ProblemWithStatus(
             431,
@@ -352,6 +389,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  size_t body_limit_ = 0;  // of the request being read
   std::array<char, 4096> drain_{};
   std::string remote_ip_;
   // The request being served.

@@ -1,14 +1,14 @@
 // The HTTP/1.1 server: Boost.Beast listener and sessions around a Router.
 //
 // Purpose: accepts connections (async, one strand per connection, keep-alive), enforces the
-// body-size limit (413) and read timeouts, parses the request into server::Request, resolves
-// the caller through `Authenticator`, checks the route's roles (401/403), runs the handler on a
-// worker pool (never on an I/O thread: handlers may block on the database), turns errors into
-// problem+json (problem.h), adds X-Request-Id and security headers, writes one structured log
-// line per request (id, method, route name, status, latency, remote address; never bodies,
-// cookies or keys), and counts requests for /metrics (metrics.h). Requests for paths that match
-// no route and do not start with /api/ are served from `static_dir` (the built web UI), with
-// index.html as the fallback for client-side routes.
+// body-size limit (413; the server's, or the matched route's Route::body_limit) and read timeouts,
+// parses the request into server::Request, resolves the caller through `Authenticator`, checks the
+// route's roles (401/403), runs the handler on a worker pool (never on an I/O thread: handlers may
+// block on the database), turns errors into problem+json (problem.h), adds X-Request-Id and
+// security headers, writes one structured log line per request (id, method, route name, status,
+// latency, remote address; never bodies, cookies or keys), and counts requests for /metrics
+// (metrics.h). Requests for paths that match no route and do not start with /api/ are served from
+// `static_dir` (the built web UI), with index.html as the fallback for client-side routes.
 //
 // The Authenticator runs (on a worker thread) only for requests that match a route. Statuses
 // without an Error::Kind are produced here: 405 (with Allow) for a known path with another
@@ -43,7 +43,7 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0 = any free port; see HttpServer::port()
   int io_threads = 2;
   int worker_threads = 4;
-  size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  size_t body_limit = 1 << 20;  // bytes; larger bodies get 413 (a Route may allow more)
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{10};
   std::string static_dir;  // built web UI (web/dist); empty = none

@@ -92,6 +92,12 @@ class HttpServerTest : public ::testing::Test {
                  [](Request& req) -> Result<Response> {
                    return JsonResponse(boost::json::object{{"user", req.principal.username}});
                  }});
+    Route upload{Verb::post, "/api/v1/upload", "upload", Everyone(),
+                 [](Request& req) -> Result<Response> {
+                   return JsonResponse(boost::json::object{{"bytes", req.body.size()}});
+                 }};
+    upload.body_limit = 8192;
+    router_.Add(std::move(upload));
     router_.Add({Verb::get, "/api/v1/boom", "boom", Everyone(),
                  [](Request&) -> Result<Response> { throw std::runtime_error("kaput"); }});
     router_.Add(
@@ -241,6 +247,34 @@ TEST_F(HttpServerTest, BodyOverLimitIs413AndCloses) {
   // Just under the limit is fine.
   std::string fits = "{\"name\":\"" + std::string(1000, 'y') + "\"}";
   EXPECT_EQ(test::Request(port, "POST", "/api/v1/echo", fits).status, 201u);
+}
+
+TEST_F(HttpServerTest, ARouteMayAllowALargerBody) {
+  uint16_t port = StartServer();  // server limit 1024, the upload route 8192
+  HttpResponse ok = test::Request(port, "POST", "/api/v1/upload", std::string(8000, 'x'),
+                                  {{"Content-Type", "application/octet-stream"}});
+  ASSERT_EQ(ok.status, 200u) << ok.error << ok.body;
+  EXPECT_EQ(JsonOf(ok).at("bytes").as_int64(), 8000);
+  HttpResponse over = test::Request(port, "POST", "/api/v1/upload", std::string(8193, 'x'),
+                                    {{"Content-Type", "application/octet-stream"}});
+  ASSERT_EQ(over.status, 413u) << over.error;
+  EXPECT_EQ(CodeOf(over), "request.too-large");
+  EXPECT_NE(JsonOf(over).at("detail").as_string().find("8192"), std::string::npos);
+  // Other routes keep the server's limit, even with a body the upload route would take.
+  EXPECT_EQ(test::Request(port, "POST", "/api/v1/echo", std::string(2000, ' ')).status, 413u);
+  // Chunked bodies are counted as they arrive.
+  std::string chunked =
+      "POST /api/v1/upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2400\r\n" +
+      std::string(0x2400, 'z') + "\r\n0\r\n\r\n";
+  EXPECT_NE(test::SendRaw(port, chunked).find("413"), std::string::npos);
+  // "Expect: 100-continue" is answered before the body is sent.
+  std::string raw =
+      test::SendRaw(port,
+                    "POST /api/v1/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: "
+                    "100-continue\r\nConnection: close\r\n\r\nabc");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 100 Continue\r\n", 0), 0u) << raw;
+  EXPECT_NE(raw.find("HTTP/1.1 200 OK"), std::string::npos) << raw;
 }
 
 TEST_F(HttpServerTest, RolesGiveUnauthorizedOrForbidden) {

@@ -73,6 +73,9 @@ struct Route {
   std::string name;         // stable id, e.g. "users.get"; used in logs and metrics
   std::vector<Role> roles;  // roles allowed; must include Role::kPublic for anonymous access
   Handler handler;
+  // The largest request body this route accepts (bytes); 0: the server's body_limit. Uploads
+  // (multipart/form-data) set a larger one; the server applies it once the headers are read.
+  size_t body_limit = 0;
 };
 
 struct RouteMatch {
