@@ -79,10 +79,18 @@ class RegistryApiTest : public ::testing::TestWithParam<std::string> {
           "'GB 5009.15', '食品中镉的测定', '2021-03-01', ?, ? FROM certificates WHERE number = ?",
           {ts, ts, number});
     }
-    // Rows written around the Registry: the stored counts as 0009 computes them.
+    // Rows written around the Registry: the stored counts as 0009 computes them, the cited
+    // standards as 0012 does.
     Exec(
         "UPDATE institutions SET capability_count = (SELECT COUNT(*) FROM capabilities k WHERE "
         "k.institution_id = institutions.id)",
+        {});
+    Exec(
+        "INSERT INTO institution_standards (institution_id, standard_no, capability_rows, "
+        "retired) SELECT k.institution_id, k.standard_no, COUNT(*), CASE WHEN k.standard_no IN "
+        "(SELECT s.number FROM standards s WHERE s.status = 'abolished' UNION SELECT r.replaced "
+        "FROM standard_replacements r) THEN 1 ELSE 0 END FROM capabilities k GROUP BY "
+        "k.institution_id, k.standard_no",
         {});
     Exec(
         "INSERT INTO people (institution_id, name, id_hash, title, roles, created_at, updated_at) "

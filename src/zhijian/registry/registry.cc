@@ -1172,6 +1172,15 @@ Result<Upserted> Registry::UpsertStandard(Connection& tx, const Standard& v) {
       OptText(published_on), OptText(effective_on), OptText(abolished_on)};
   ZJ_ASSIGN_OR_RETURN(Upserted u, RunUpsert(tx, StandardSql(), std::move(keys), std::move(vals),
                                             NowText(clock_.Now())));
+  // institution_standards.retired (0012) can change only for this number when it is updated or
+  // inserted as abolished (a new current standard leaves the value its links gave), and for a
+  // number named as replaced by a link added now.
+  const Outcome row_outcome = u.outcome;
+  std::vector<std::string> retire;
+  if (row_outcome == Outcome::kUpdated ||
+      (row_outcome == Outcome::kInserted && v.status == StandardStatus::kAbolished)) {
+    retire.push_back(number);
+  }
   auto link = [&](const std::string& replaced, const std::string& replacement) -> Result<void> {
     if (replaced.empty() || replacement.empty() || replaced == replacement) return Ok();
     ZJ_ASSIGN_OR_RETURN(
@@ -1179,26 +1188,19 @@ Result<Upserted> Registry::UpsertStandard(Connection& tx, const Standard& v) {
         tx.Exec("INSERT INTO standard_replacements (replaced, replacement) VALUES (?, ?) "
                 "ON CONFLICT (replaced, replacement) DO NOTHING",
                 std::vector<Value>{replaced, replacement}));
-    if (added > 0) MarkChanged(u);
+    if (added > 0) {
+      MarkChanged(u);
+      retire.push_back(replaced);
+    }
     return Ok();
   };
-  std::vector<std::string> replaced;  // numbers this standard replaces
-  for (const std::string& old : v.replaces) {
-    replaced.push_back(CanonicalStandard(old).first);
-    ZJ_TRY(link(replaced.back(), number));
-  }
+  for (const std::string& old : v.replaces) ZJ_TRY(link(CanonicalStandard(old).first, number));
   for (const std::string& next : v.replaced_by) {
     ZJ_TRY(link(number, CanonicalStandard(next).first));
   }
-  // institution_standards.retired (0012) of this number and of those it replaces.
-  if (u.outcome != Outcome::kUnchanged) {
-    replaced.push_back(number);
-    static const std::string kRetire =
-        "UPDATE institution_standards SET retired = " + RetiredExpr("?") + " WHERE standard_no = ?";
-    for (const std::string& n : replaced) {
-      if (!n.empty()) ZJ_TRY(tx.Exec(kRetire, std::vector<Value>{n, n, n}));
-    }
-  }
+  static const std::string kRetire =
+      "UPDATE institution_standards SET retired = " + RetiredExpr("?") + " WHERE standard_no = ?";
+  for (const std::string& n : retire) ZJ_TRY(tx.Exec(kRetire, std::vector<Value>{n, n, n}));
   return u;
 }
 

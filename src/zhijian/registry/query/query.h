@@ -2,7 +2,9 @@
 // capability ↔ standard cross-search, the institution portrait, and the public lookup.
 //
 // Purpose: read-only SQL over the registry schema (store/migrations/0003_registry.sql, indexes
-// in 0004_registry_query.sql and 0005_query_speed.sql), portable across SQLite and PostgreSQL.
+// in 0004, 0005, 0006, 0011; the stored counts of 0009 and the cited standards of
+// 0012_institution_standards.sql, kept by registry.h), portable across SQLite and PostgreSQL.
+// Plans and the tables they read: docs/registry-storage.md.
 // Every function that takes a `viewer` restricts its rows through store::ScopeFor (admin: all;
 // regulator/inspector: their region subtree; institution: their own institution); the public role
 // is refused (kPermissionDenied "auth.forbidden") except by `PublicLookup`, which returns public

@@ -842,6 +842,10 @@ TEST_P(QueryTest, CitedStandardsFollowRegistryWrites) {
       data_.links.emplace_back("GB 5009.15-2023", "GB 5009.15-2030");
     }
   }
+  // A cited number new to the catalogue, inserted as abolished.
+  StdE local{"DB37/T 1234-2020", "地方标准", "abolished", "2020-06-01", "2024-06-01"};
+  data_.stds.push_back(local);
+  save(data_.stds.back(), {});
   ASSERT_TRUE(c.Commit().ok());
 
   // The table equals a recount from the rows and the catalogue.
