@@ -22,7 +22,9 @@
 //   - standards: every cited method standard (canonical number) and every standard replacing one;
 //   - reports: the institution's registered reports with the report's number.
 // The report's institution ("subject") is the one with its USCC; without a USCC, or with one the
-// registry does not know, the only institution with the printed name.
+// registry does not know, the only institution with the printed name. When the USCC belongs to
+// one institution but the printed name and the cited certificate both to another (the only one
+// of that name), two identifiers outweigh one: the subject is the other institution.
 //
 // Dates. The checks use, from the report: the issue date (certificates, signatories, the basis);
 // the test date = test start, else test end, receipt, sampling or issue date (capability scope,
