@@ -697,6 +697,18 @@ void DateInvalid(Ctx& c) {
   }
 }
 
+// Whether a duration row applies to a line of this method (standard without year, "" when none
+// parses) and item/parameter keys.
+bool DurationRowMatches(const DurationRow& row, std::string_view standard_key,
+                        std::string_view item, std::string_view param) {
+  if (!row.standard.empty() && row.standard != standard_key) return false;
+  if (!row.item.empty()) {
+    const std::string k = Key(row.item);
+    if (!Contains(item, k) && !Contains(param, k)) return false;
+  }
+  return true;
+}
+
 void Duration(Ctx& c) {
   const DateField* start = nullptr;
   const DateField* end = nullptr;
@@ -716,11 +728,7 @@ void Duration(Ctx& c) {
     const LineInfo& l = c.lines[i];
     const std::string key = l.standard ? l.standard->WithoutYear() : std::string();
     for (const DurationRow& row : c.durations.rows()) {
-      if (!row.standard.empty() && row.standard != key) continue;
-      if (!row.item.empty()) {
-        const std::string k = Key(row.item);
-        if (!Contains(l.item, k) && !Contains(l.param, k)) continue;
-      }
+      if (!DurationRowMatches(row, key, l.item, l.param)) continue;
       if (!best || row.min_days > best->min_days) {
         best = &row;
         best_line = i;
@@ -1004,6 +1012,17 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
 }
 
 std::optional<StandardNo> CitedStandard(std::string_view text) { return FirstStandard(text); }
+
+int MinTestDays(const ledger::TestLine& line, const DurationTable& table) {
+  const auto standard = FirstStandard(line.standard);
+  const std::string key = standard ? standard->WithoutYear() : std::string();
+  const std::string item = Key(line.item), param = Key(line.parameter);
+  int64_t days = 0;
+  for (const DurationRow& row : table.rows()) {
+    if (DurationRowMatches(row, key, item, param)) days = std::max(days, row.min_days);
+  }
+  return static_cast<int>(days);
+}
 
 std::vector<std::string> ComplianceRuleIdsWithCode() {
   std::vector<std::string> out;

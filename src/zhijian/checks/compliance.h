@@ -131,6 +131,10 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
 // go on with a clause or a second standard: "GB 5009.12—2017 第一法"); nullopt when none parses.
 std::optional<StandardNo> CitedStandard(std::string_view text);
 
+// The minimum test period in days that `table` states for a test line (the largest min_days of
+// the rows its method standard and item or parameter match; 0 when none), as the
+// implausible-duration rule reads it. The corpus generator plans its dates with it.
+int MinTestDays(const ledger::TestLine& line, const DurationTable& table);
 // The basis date of a report (see the top comment).
 Day BasisDate(const ReportFacts& report, Day today);
 // `rule`'s basis as cited on `date` (see the top comment).

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "zhijian/base/date.h"
+#include "zhijian/checks/compliance.h"
 #include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/intake/gen/values_internal.h"
 #include "zhijian/intake/normalize.h"
@@ -121,6 +122,16 @@ class Planner {
     if (st.effective != kNoDay && st.effective > from) return false;
     if (st.abolished != kNoDay && st.abolished <= to) return false;
     return true;
+  }
+
+  // The minimum test period the duration table (data/rules/durations.tsv) states for a line.
+  static int TableDays(std::string_view item, std::string_view parameter,
+                       std::string_view standard) {
+    ledger::TestLine t;
+    t.item = item;
+    t.parameter = parameter;
+    t.standard = standard;
+    return checks::MinTestDays(t, checks::DurationTable::Embedded());
   }
 
   bool Authorised(uint32_t p, std::string_view domain, Day d) const {
@@ -259,12 +270,16 @@ class Planner {
     if (objects.empty()) return std::nullopt;
     std::string object = rng.Pick(objects);
     if (kind == "too-short-test") {
-      // Prefer an object with an item that takes days (microbiology, BOD5).
+      // An object with an item whose minimum test period the reviewed duration table states
+      // (microbiology, BOD5): a shorter test is a defect a checker can know.
       std::vector<std::string> slow;
       for (const auto& obj : objects) {
         for (uint32_t k : by_object[obj]) {
-          for (const auto& sp : SpecsOf(ch.domain, s_.strings[s_.capabilities[k].item])) {
-            if (sp.min_days >= 2) slow.push_back(obj);
+          const auto& cap = s_.capabilities[k];
+          for (const auto& sp : SpecsOf(ch.domain, s_.strings[cap.item])) {
+            if (TableDays(s_.strings[cap.item], sp.parameter, s_.strings[cap.standard_no]) >= 1) {
+              slow.push_back(obj);
+            }
           }
         }
       }
@@ -292,7 +307,7 @@ class Planner {
         l.standard = s_.strings[s_.capabilities[k].standard_no];
         l.parameter = std::string(sp.parameter);
         l.spec = sp;
-        has_slow |= sp.min_days >= 2;
+        has_slow |= TableDays(l.item, l.parameter, l.standard) >= 1;
         lines.push_back(std::move(l));
       }
     }
@@ -346,8 +361,12 @@ class Planner {
     rep.client = MakeClient(ch.domain, city, rng);
 
     // Dates.
+    // The test period: at least the slowest method's incubation, and never shorter than the
+    // duration table's minimum (clean reports are clean).
     int min_days = 0;
-    for (const Line& l : lines) min_days = std::max(min_days, l.spec.min_days);
+    for (const Line& l : lines) {
+      min_days = std::max({min_days, l.spec.min_days, TableDays(l.item, l.parameter, l.standard)});
+    }
     Day issue = ch.issue, t1 = 0, t0 = 0, receipt = kNoDay, sampling = kNoDay;
     if (layout == Layout::kVehicle) {
       t0 = t1 = issue;
@@ -713,8 +732,9 @@ class Planner {
     }
     if (kind == "too-short-test") {
       int min_days = 0;
-      for (const Line& l : *lines) min_days = std::max(min_days, l.spec.min_days);
-      if (min_days < 2) return false;
+      for (const Line& l : *lines)
+        min_days = std::max(min_days, TableDays(l.item, l.parameter, l.standard));
+      if (min_days < 1) return false;
       *t0 = *t1;
       d->detail = "tested in 0 days; the slowest method needs " + std::to_string(min_days);
       at("implausible-duration", "test_end_date,issue_date");

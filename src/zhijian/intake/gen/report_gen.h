@@ -126,7 +126,9 @@ struct PlannedReport {
 //   wrong-uscc              institution-mismatch     another institution's USCC printed
 //   expired-certificate     no-valid-certificate + mark-misuse   issued after the certificate
 //                                                    expired (the mark used without one)
-//   too-short-test          implausible-duration     a test that needs days done in one day
+//   too-short-test          implausible-duration     a test with a line whose minimum period
+//                                                    data/rules/durations.tsv states, started
+//                                                    and ended on one day
 const std::vector<std::string>& DefectKinds();
 
 // The pure planning step (exposed for tests).
