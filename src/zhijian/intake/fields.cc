@@ -1094,14 +1094,25 @@ void ReadContents(const std::vector<PageLayout>& pages, Extraction* ex) {
     *out = seen.found;
     ex->confidence[name] = seen.found ? seen.conf : absent;
   };
-  flag("seal", seal, &f.seal);
+  // The seal's caption lies under the seal's ink, which OCR rarely reads through: on OCR pages
+  // a seal not read is unknown, not absent.
+  if (ocr && !seal.found) {
+    ex->confidence["seal"] = 0;
+  } else {
+    flag("seal", seal, &f.seal);
+  }
   flag("end_mark", end, &f.end_mark);
   flag("sample_statement", sample_statement, &f.sample_statement);
   flag("copy_statement", copy_statement, &f.copy_statement);
   Seen numbering;
   numbering.found = numbered == static_cast<int>(pages.size());
   numbering.conf = page_conf;
-  flag("page_numbering", numbering, &f.page_numbering);
+  // OCR misses small footers: numbers read on some pages but not all leave it unknown.
+  if (ocr && !numbering.found && numbered > 0) {
+    ex->confidence["page_numbering"] = 0;
+  } else {
+    flag("page_numbering", numbering, &f.page_numbering);
+  }
   ex->confidence["test_site"] = site.found ? site.conf : 0.0;
   ex->confidence["subcontracting"] = subcontracting.found ? subcontracting.conf : 0.0;
 }

@@ -272,6 +272,23 @@ TEST(Fields, ReportContentsLeftOut) {
   EXPECT_EQ(ex.confidence.at("test_site"), 0.0);
 }
 
+// On OCR pages what OCR may have failed to see is unknown: a seal not read (its caption lies
+// under the seal's ink), page numbers read on one page of two. An end mark not read is absent.
+TEST(Fields, ReportContentsOnOcrPages) {
+  PageText p = A4();
+  p.ocr = true;
+  Put(&p, "报告编号：SDJC-2024-000125", 50, 40, 10, 0.9);
+  Put(&p, "第 1 页 共 2 页", 450, 800, 9, 0.9);
+  PageText p2 = A4();
+  p2.ocr = true;
+  Put(&p2, "报告编号：SDJC-2024-000125", 50, 40, 10, 0.9);
+  const Extraction ex = ExtractFields({BuildLayout(p), BuildLayout(p2)});
+  EXPECT_FALSE(ex.facts.seal.has_value());
+  EXPECT_FALSE(ex.facts.page_numbering.has_value());
+  EXPECT_EQ(ex.facts.end_mark, false);
+  EXPECT_EQ(ex.confidence.at("seal"), 0.0);
+}
+
 TEST(Fields, NotAReport) {
   PageText p = A4();
   Put(&p, "Lorem ipsum dolor sit amet", 50, 60);
