@@ -1083,11 +1083,11 @@ void ReadContents(const std::vector<PageLayout>& pages, Extraction* ex) {
     numbered += page_numbered;
   }
   // Not finding a text is as sure as reading the page is: less so on OCR pages. A document with
-  // neither a report number nor results is no report: what it lacks stays unknown.
+  // neither a report number nor results is no report: its contents stay unknown.
   const bool report_like = !f.report.report_no.empty() || !f.report.test_lines.empty();
   const double absent = ocr ? 0.6 : 0.9;
   auto flag = [&](const char* name, const Seen& seen, std::optional<bool>* out) {
-    if (!seen.found && !report_like) {
+    if (!report_like) {
       ex->confidence[name] = 0;
       return;
     }
