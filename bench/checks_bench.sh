@@ -5,13 +5,15 @@
 # bench/checks_score.py prints TP/FP/FN, precision, recall and the confusion table per category.
 #
 # Usage: bench/checks_bench.sh [ZHIJIAN_BINARY] [DATA_DIR] [TEXT_REPORTS] [SCAN_REPORTS] [DEFECTS]
+#                              [SEED]
 #   ZHIJIAN_BINARY  default build/zhijian
 #   DATA_DIR        default: bench-checks next to the binary (registry, corpora, outputs)
 #   TEXT_REPORTS    text PDFs (default 300); SCAN_REPORTS scans (default 0 = none; each page
 #                   costs ~2 s of OCR)
 #   DEFECTS         share of reports with one defect (default 0.6: every category gets cases)
+#   SEED            corpus seed of the text PDFs (default 11); the scans use SEED + 1
 # The registry is `gen registry --scale demo --seed 1 --today 2025-06-01`; the corpora are
-# `gen reports` with seeds 11 (text) and 12 (scans). The reports that a duplicate-report-number
+# `gen reports` with seeds SEED (text) and SEED + 1 (scans). The reports that a duplicate-report-number
 # defect repeats (`duplicate_of`) are registered in the ledger first (with their document's
 # SHA-256), as the institution would have done; every report is then checked with
 # --today 2025-06-01.
@@ -21,6 +23,7 @@ DATA=${2:-$(dirname "$BIN")/bench-checks}
 TEXT=${3:-300}
 SCANS=${4:-0}
 SHARE=${5:-0.6}
+SEED=${6:-11}
 TODAY=2025-06-01
 HERE=$(dirname "$(realpath "$0")")
 mkdir -p "$DATA"
@@ -66,7 +69,7 @@ PY
   python3 "$HERE/checks_score.py" "$dir/labels.jsonl" "$dir/check.json" "$kind" "$title"
 }
 
-run pdf "$DATA/text" "$TEXT" 11 --pdf "text PDFs ($TEXT reports, defects $SHARE)"
+run pdf "$DATA/text" "$TEXT" "$SEED" --pdf "text PDFs ($TEXT reports, defects $SHARE)"
 if [ "$SCANS" -gt 0 ]; then
-  run scan "$DATA/scan" "$SCANS" 12 --scan "scans ($SCANS reports, 200-300 dpi, defects $SHARE)"
+  run scan "$DATA/scan" "$SCANS" $((SEED + 1)) --scan "scans ($SCANS reports, 200-300 dpi, defects $SHARE)"
 fi
