@@ -79,6 +79,11 @@ class Planner {
     for (const auto& [hash, insts] : by_hash) {
       if (insts.size() > 1) two_places_.insert(hash);
     }
+    // A report names its signer, not the person: a namesake at the same institution who is
+    // registered twice makes the name suspect too.
+    for (const auto& person : s_.people) {
+      if (two_places_.count(person.id_hash)) two_place_names_.insert({person.inst, person.name});
+    }
     for (const InstInfo& in : infos_) {
       if (!s_.institutions[in.inst].in_scope || in.people.size() < 3) continue;
       for (const auto& [domain, caps] : in.caps) {
@@ -136,7 +141,7 @@ class Planner {
 
   bool Authorised(uint32_t p, std::string_view domain, Day d) const {
     const auto& person = s_.people[p];
-    if (two_places_.count(person.id_hash)) return false;
+    if (two_place_names_.count({person.inst, person.name})) return false;
     if (std::find(person.roles.begin(), person.roles.end(), "授权签字人") == person.roles.end()) {
       return false;
     }
@@ -887,6 +892,7 @@ class Planner {
   std::map<uint32_t, int> serials_;
   std::unordered_map<std::string, uint32_t> inst_of_;
   std::set<std::string> two_places_;  // ID hashes registered at two institutions
+  std::set<std::pair<uint32_t, std::string>> two_place_names_;  // (institution, name) of those
 };
 
 }  // namespace
