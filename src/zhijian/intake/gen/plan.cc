@@ -607,16 +607,27 @@ class Planner {
           }
           d->detail = "line " + l.item + " tested by " + st.number + " (replaced by " + l.standard +
                       ", abolished on " + Iso(st.abolished) + ")";
+          const std::string replaced = l.standard;
           l.standard = st.number;
           const int line_no = static_cast<int>(&l - lines->data()) + 1;
           at("standard-obsolete", "standard", line_no);
-          // The scope names the item with the current edition only: an edition not filed
-          // (out-of-scope.method-edition, a warning; the mark is not misused for it).
-          if (!in_scope) at("out-of-scope", "standard", line_no);
+          // The scope names the item with the replacing standard only. Another edition of the
+          // same standard is an edition not filed (out-of-scope.method-edition, a warning; the
+          // mark is not misused for it); a standard of another number (GB 21861 replaced by
+          // GB 38900, HJ/T 38 by HJ 38) is a method outside the scope, and the mark with it is
+          // misused.
+          const auto old_no = checks::CitedStandard(st.number);
+          const auto new_no = checks::CitedStandard(replaced);
+          const bool edition = old_no && new_no && old_no->WithoutYear() == new_no->WithoutYear();
           if (in_scope) {
             cat({"standard-obsolete"});
-          } else {
+          } else if (edition) {
+            at("out-of-scope", "standard", line_no);
             cat({"standard-obsolete", "out-of-scope"});
+          } else {
+            at("out-of-scope", "standard", line_no);
+            at("mark-misuse", "cma_mark");
+            cat({"standard-obsolete", "out-of-scope", "mark-misuse"});
           }
           return true;
         }

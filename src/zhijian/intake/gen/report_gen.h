@@ -110,9 +110,9 @@ struct PlannedReport {
 //   date-future             date-order               issue date after `today`
 //   out-of-scope-item       out-of-scope + mark-misuse   a line whose item/standard is not in
 //                                                    the institution's capability scope
-//   obsolete-standard       standard-obsolete (+ out-of-scope (edition) when the
-//                                                    institution's scope has the current edition
-//                                                    only)
+//   obsolete-standard       standard-obsolete (+ out-of-scope when the scope has the
+//                                                    replacing standard only; + mark-misuse when
+//                                                    that is another standard, not an edition)
 //   unauthorised-signatory  signatory-unauthorized   the approver is not an authorised signatory
 //                                                    of the domain on the issue date
 //   verdict-inconsistent    verdict-inconsistent     a result outside its limit judged 合格
