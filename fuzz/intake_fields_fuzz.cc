@@ -7,8 +7,9 @@
 // text layer and the words' confidence.
 // Invariants: every extracted string is valid UTF-8; every confidence is within [0, 1]; a field
 // with confidence 0 is empty; a non-empty issue date read with full confidence is a real ISO date;
-// the normalisations are idempotent (NormalizeText, NormalizeNumber, NormalizeUnit on each line,
-// NormalizeDate on its own output).
+// the report contents (seal, page numbers, end mark, statements) are judged on a report and only
+// on one; the normalisations are idempotent (NormalizeText, NormalizeNumber, NormalizeUnit on each
+// line, NormalizeDate on its own output).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -82,10 +83,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& f = ex.facts;
   const auto& r = f.report;
   for (const std::string* s :
-       {&r.report_no, &r.institution, &r.certificate, &r.client, &r.sample, &r.conclusion,
-        &r.issue_date, &r.sampling_date, &r.receipt_date, &r.test_start_date, &r.test_end_date,
-        &f.institution_name, &f.test_category, &f.sample_model, &f.sample_batch, &f.approver,
-        &f.reviewer, &f.chief_tester}) {
+       {&r.report_no,     &r.institution,     &r.certificate,   &r.client,
+        &r.sample,        &r.conclusion,      &r.issue_date,    &r.sampling_date,
+        &r.receipt_date,  &r.test_start_date, &r.test_end_date, &f.institution_name,
+        &f.test_category, &f.sample_model,    &f.sample_batch,  &f.approver,
+        &f.reviewer,      &f.chief_tester,    &f.test_site,     &f.subcontracting}) {
     ZJ_FUZZ_CHECK(zhijian::fuzz::IsCleanUtf8(*s), "bad UTF-8 in a field");
   }
   for (const auto& l : r.test_lines) {
@@ -100,6 +102,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (double c : ex.line_confidence) ZJ_FUZZ_CHECK(c >= 0 && c <= 1, "line confidence");
   ZJ_FUZZ_CHECK(ex.line_confidence.size() == r.test_lines.size(), "line confidences");
   if (ex.confidence.at("report_no") == 0) ZJ_FUZZ_CHECK(r.report_no.empty(), r.report_no);
+  if (ex.confidence.at("test_site") == 0) ZJ_FUZZ_CHECK(f.test_site.empty(), f.test_site);
+  // The report contents: judged on a document with a report number or results (on a text layer
+  // always; on OCR pages the seal and page numbers may stay unknown), unknown otherwise.
+  const bool report_like = !r.report_no.empty() || !r.test_lines.empty();
+  for (const auto* flag :
+       {&f.seal, &f.page_numbering, &f.end_mark, &f.sample_statement, &f.copy_statement}) {
+    if (!report_like) ZJ_FUZZ_CHECK(!flag->has_value(), "a content judged on no report");
+  }
+  if (report_like) {
+    for (const auto* flag : {&f.end_mark, &f.sample_statement, &f.copy_statement}) {
+      ZJ_FUZZ_CHECK(flag->has_value(), "a content left unknown on a report");
+    }
+    if (!ocr) ZJ_FUZZ_CHECK(f.seal.has_value() && f.page_numbering.has_value(), "text layer");
+  }
   if (ex.confidence.at("issue_date") >= 0.99 && !ocr && !r.issue_date.empty()) {
     ZJ_FUZZ_CHECK(zhijian::ParseIsoDate(r.issue_date).has_value(), r.issue_date);
   }

@@ -697,6 +697,18 @@ void DateInvalid(Ctx& c) {
   }
 }
 
+// Whether a duration row applies to a line of this method (standard without year, "" when none
+// parses) and item/parameter keys.
+bool DurationRowMatches(const DurationRow& row, std::string_view standard_key,
+                        std::string_view item, std::string_view param) {
+  if (!row.standard.empty() && row.standard != standard_key) return false;
+  if (!row.item.empty()) {
+    const std::string k = Key(row.item);
+    if (!Contains(item, k) && !Contains(param, k)) return false;
+  }
+  return true;
+}
+
 void Duration(Ctx& c) {
   const DateField* start = nullptr;
   const DateField* end = nullptr;
@@ -716,11 +728,7 @@ void Duration(Ctx& c) {
     const LineInfo& l = c.lines[i];
     const std::string key = l.standard ? l.standard->WithoutYear() : std::string();
     for (const DurationRow& row : c.durations.rows()) {
-      if (!row.standard.empty() && row.standard != key) continue;
-      if (!row.item.empty()) {
-        const std::string k = Key(row.item);
-        if (!Contains(l.item, k) && !Contains(l.param, k)) continue;
-      }
+      if (!DurationRowMatches(row, key, l.item, l.param)) continue;
       if (!best || row.min_days > best->min_days) {
         best = &row;
         best_line = i;
@@ -860,6 +868,22 @@ void MissingSignatory(Ctx& c) {
   if (c.signers.empty()) c.Add("signatories", 0, "", {}, {});
 }
 
+// A report content only a document shows: judged when known (documents), not for
+// registrations that do not state it.
+template <std::optional<bool> ReportFacts::*kFlag>
+void MissingContent(Ctx& c) {
+  if ((c.r.*kFlag) != false) return;
+  c.Add(c.Rule().fields.front(), 0, "no", {}, {});
+}
+
+// The test site must be named when the test was done outside the institution: a test category
+// that says so (现场检测, 现场检验, 现场监测, 现场采样检测, ...).
+void MissingTestSite(Ctx& c) {
+  if (c.r.source == FactsSource::kRegistration || !c.r.test_site.empty()) return;
+  if (!Contains(c.r.test_category, "现场")) return;
+  c.Add("test_site", 0, "", {{"test_category", c.r.test_category}}, {});
+}
+
 void DuplicateNumber(Ctx& c) {
   const auto& in = c.r.report;
   if (!c.subject || in.report_no.empty()) return;
@@ -928,6 +952,12 @@ const std::vector<Binding>& Bindings() {
       {"missing-content.result", &MissingResult},
       {"missing-content.signatory", &MissingSignatory},
       {"missing-content.conclusion", &MissingText<&In::conclusion>},
+      {"missing-content.seal", &MissingContent<&ReportFacts::seal>},
+      {"missing-content.page-numbering", &MissingContent<&ReportFacts::page_numbering>},
+      {"missing-content.end-mark", &MissingContent<&ReportFacts::end_mark>},
+      {"missing-content.sample-statement", &MissingContent<&ReportFacts::sample_statement>},
+      {"missing-content.copy-statement", &MissingContent<&ReportFacts::copy_statement>},
+      {"missing-content.test-site", &MissingTestSite},
       {"duplicate-report-number.registered", &DuplicateNumber},
   };
   return b;
@@ -962,12 +992,37 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
   std::optional<uint32_t> by_uscc;
   std::vector<uint32_t> by_name;
   FindInstitution(report, as_of, &by_uscc, &by_name);
+  // A printed USCC of another institution than the printed name: two of the three identifiers
+  // decide when the name and the cited certificate belong to the same other institution (the
+  // USCC is the misprint; institution-mismatch.name reports it, and the rest is judged against
+  // the institution that issued the report).
+  if (by_uscc && by_name.size() == 1 && by_name[0] != *by_uscc &&
+      !report.report.certificate.empty()) {
+    const std::string cited = Key(report.report.certificate);
+    for (const SnapCertificate& cert : as_of.certificates) {
+      if (Key(cert.number) == cited) {
+        if (cert.inst == by_name[0]) return by_name[0];
+        break;
+      }
+    }
+  }
   if (by_uscc) return by_uscc;
   if (by_name.size() == 1) return by_name[0];
   return std::nullopt;
 }
 
 std::optional<StandardNo> CitedStandard(std::string_view text) { return FirstStandard(text); }
+
+int MinTestDays(const ledger::TestLine& line, const DurationTable& table) {
+  const auto standard = FirstStandard(line.standard);
+  const std::string key = standard ? standard->WithoutYear() : std::string();
+  const std::string item = Key(line.item), param = Key(line.parameter);
+  int64_t days = 0;
+  for (const DurationRow& row : table.rows()) {
+    if (DurationRowMatches(row, key, item, param)) days = std::max(days, row.min_days);
+  }
+  return static_cast<int>(days);
+}
 
 std::vector<std::string> ComplianceRuleIdsWithCode() {
   std::vector<std::string> out;

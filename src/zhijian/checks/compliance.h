@@ -22,7 +22,9 @@
 //   - standards: every cited method standard (canonical number) and every standard replacing one;
 //   - reports: the institution's registered reports with the report's number.
 // The report's institution ("subject") is the one with its USCC; without a USCC, or with one the
-// registry does not know, the only institution with the printed name.
+// registry does not know, the only institution with the printed name. When the USCC belongs to
+// one institution but the printed name and the cited certificate both to another (the only one
+// of that name), two identifiers outweigh one: the subject is the other institution.
 //
 // Dates. The checks use, from the report: the issue date (certificates, signatories, the basis);
 // the test date = test start, else test end, receipt, sampling or issue date (capability scope,
@@ -129,6 +131,10 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
 // go on with a clause or a second standard: "GB 5009.12—2017 第一法"); nullopt when none parses.
 std::optional<StandardNo> CitedStandard(std::string_view text);
 
+// The minimum test period in days that `table` states for a test line (the largest min_days of
+// the rows its method standard and item or parameter match; 0 when none), as the
+// implausible-duration rule reads it. The corpus generator plans its dates with it.
+int MinTestDays(const ledger::TestLine& line, const DurationTable& table);
 // The basis date of a report (see the top comment).
 Day BasisDate(const ReportFacts& report, Day today);
 // `rule`'s basis as cited on `date` (see the top comment).

@@ -362,6 +362,16 @@ class Parser {
         {"reviewer", &ReportFacts::reviewer},
         {"chief_tester", &ReportFacts::chief_tester},
         {"code", &ReportFacts::code},
+        {"test_site", &ReportFacts::test_site},
+        {"subcontracting", &ReportFacts::subcontracting},
+    };
+    static const std::map<std::string, std::optional<bool> ReportFacts::*> kFlags = {
+        {"cma_mark", &ReportFacts::cma_mark},
+        {"seal", &ReportFacts::seal},
+        {"page_numbering", &ReportFacts::page_numbering},
+        {"end_mark", &ReportFacts::end_mark},
+        {"sample_statement", &ReportFacts::sample_statement},
+        {"copy_statement", &ReportFacts::copy_statement},
     };
     if (auto it = kInput.find(name); it != kInput.end()) {
       in.*(it->second) = value;
@@ -371,15 +381,15 @@ class Parser {
       std::string v = value;
       for (size_t p; (p = v.find("；")) != std::string::npos;) v.replace(p, 3, ";");
       in.signatories = SplitList(v, ';');
-    } else if (name == "cma_mark") {
+    } else if (auto ft = kFlags.find(name); ft != kFlags.end()) {
       if (value == "yes") {
-        report_.cma_mark = true;
+        report_.*(ft->second) = true;
       } else if (value == "no") {
-        report_.cma_mark = false;
+        report_.*(ft->second) = false;
       } else if (value == "unknown" || value.empty()) {
-        report_.cma_mark.reset();
+        (report_.*(ft->second)).reset();
       } else {
-        return Bad(line, "cma_mark is yes, no or unknown");
+        return Bad(line, name + " is yes, no or unknown");
       }
     } else if (name == "page_count") {
       report_.page_count = std::atoi(value.c_str());

@@ -32,8 +32,9 @@
 // Report fields: NAME VALUE (the rest of the line; nothing = empty):
 //   institution institution_name certificate report_no issue_date sampling_date receipt_date
 //   test_start_date test_end_date client sample conclusion test_category sample_model
-//   sample_batch approver reviewer chief_tester code page_count
-//   cma_mark yes|no|unknown       document TEXT (document_sha256 = SHA-256 of TEXT)
+//   sample_batch approver reviewer chief_tester code page_count test_site subcontracting
+//   cma_mark, seal, page_numbering, end_mark, sample_statement, copy_statement: yes|no|unknown
+//   document TEXT (document_sha256 = SHA-256 of TEXT)
 //   document_sha256 HEX           signatories NAME; NAME; …
 //   line ITEM | PARAMETER | STANDARD | RESULT | UNIT | LIMIT | VERDICT     (appends a test line)
 // Expected findings: CATEGORY RULE FIELD [line=N] [value=TEXT] [basis=KEY@VERSION:ARTICLE;…]

@@ -1,6 +1,9 @@
 #include "zhijian/checks/compliance_json.h"
 
 #include <boost/json.hpp>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "zhijian/base/digest.h"
 #include "zhijian/ledger/registration.h"
@@ -25,6 +28,18 @@ Result<void> Text(const json::object& o, const char* key, std::string* out) {
   if (v->as_string().size() > kMaxText) return BadField(key, "longer than 1,000 bytes");
   *out = std::string(v->as_string());
   return Ok();
+}
+
+// The document facts that are true, false or unknown (null), by their JSON names.
+const std::vector<std::pair<const char*, std::optional<bool> ReportFacts::*>>& ContentFlags() {
+  static const std::vector<std::pair<const char*, std::optional<bool> ReportFacts::*>> v = {
+      {"cma_mark", &ReportFacts::cma_mark},
+      {"seal", &ReportFacts::seal},
+      {"page_numbering", &ReportFacts::page_numbering},
+      {"end_mark", &ReportFacts::end_mark},
+      {"sample_statement", &ReportFacts::sample_statement},
+      {"copy_statement", &ReportFacts::copy_statement}};
+  return v;
 }
 
 }  // namespace
@@ -56,9 +71,13 @@ Result<ReportFacts> ReportFactsFromJson(const json::value& value, std::string_vi
   ZJ_TRY(Text(o, "reviewer", &f.reviewer));
   ZJ_TRY(Text(o, "chief_tester", &f.chief_tester));
   ZJ_TRY(Text(o, "code", &f.code));
-  if (const json::value* v = o.if_contains("cma_mark"); v && !v->is_null()) {
-    if (!v->is_bool()) return BadField("cma_mark", "not true, false or null");
-    f.cma_mark = v->as_bool();
+  ZJ_TRY(Text(o, "test_site", &f.test_site));
+  ZJ_TRY(Text(o, "subcontracting", &f.subcontracting));
+  for (const auto& [key, flag] : ContentFlags()) {
+    if (const json::value* v = o.if_contains(key); v && !v->is_null()) {
+      if (!v->is_bool()) return BadField(key, "not true, false or null");
+      f.*flag = v->as_bool();
+    }
   }
   if (const json::value* v = o.if_contains("page_count"); v && !v->is_null()) {
     if (!v->is_int64() || v->as_int64() < 0 || v->as_int64() > 100000) {
@@ -77,7 +96,8 @@ Result<ReportFacts> ReportFactsFromJson(const json::value& value, std::string_vi
   }
   for (const char* k :
        {"institution_name", "test_category", "sample_model", "sample_batch", "approver", "reviewer",
-        "chief_tester", "code", "cma_mark", "page_count", "source"}) {
+        "chief_tester", "code", "cma_mark", "page_count", "source", "test_site", "subcontracting",
+        "seal", "page_numbering", "end_mark", "sample_statement", "copy_statement"}) {
     o.erase(k);
   }
   const json::value* digest = o.if_contains("document_sha256");
@@ -103,7 +123,11 @@ json::object ReportFactsToJson(const ReportFacts& f) {
   text("reviewer", f.reviewer);
   text("chief_tester", f.chief_tester);
   text("code", f.code);
-  if (f.cma_mark) o["cma_mark"] = *f.cma_mark;
+  text("test_site", f.test_site);
+  text("subcontracting", f.subcontracting);
+  for (const auto& [key, flag] : ContentFlags()) {
+    if (f.*flag) o[key] = *(f.*flag);
+  }
   if (f.page_count > 0) o["page_count"] = f.page_count;
   return o;
 }

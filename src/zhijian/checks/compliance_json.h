@@ -4,8 +4,11 @@
 // Report JSON: the registration object of ledger/registration.h (same field names, same strict
 // types, unknown fields refused) plus what only a document shows (report_facts.h):
 //   institution_name, test_category, sample_model, sample_batch, approver, reviewer,
-//   chief_tester, code  (strings)      cma_mark (true/false/null)      page_count (integer ≥ 0)
+//   chief_tester, code, test_site, subcontracting  (strings)      page_count (integer ≥ 0)
+//   cma_mark, seal, page_numbering, end_mark, sample_statement, copy_statement (true/false/null)
 //   source ("registration" (default), "text-pdf", "scan")
+// These document fields are optional and never enter the ledger (a report registered with them
+// is registered without them: its canonical entry does not change).
 // Unlike a registration, `document_sha256` may be left out: the check then keys its stored
 // findings on the SHA-256 of the JSON text of the object as received (ReportFactsFromJson's
 // `json_text`). The other fields a registration requires (institution, report_no, issue_date)

@@ -235,6 +235,9 @@ class FactsLoader {
       std::vector<Value> params(names.begin(), names.end());
       ZJ_TRY(Institutions("name IN (" + Placeholders(params.size()) + ")", params));
     }
+    // The cited certificates with their holders first: they take part in choosing a report's
+    // institution (SubjectOf).
+    for (const ReportFacts& r : reports_) ZJ_TRY(CitedCertificate(r));
     // The reports' institutions, each with its part (certificates, capabilities, people).
     std::vector<std::optional<uint32_t>> subjects;
     std::set<int64_t> merged;
@@ -253,7 +256,6 @@ class FactsLoader {
       }
       Merge(*part);
     }
-    for (const ReportFacts& r : reports_) ZJ_TRY(CitedCertificate(r));
     ZJ_TRY(Standards());
     for (size_t i = 0; i < reports_.size(); ++i) {
       if (subjects[i]) ZJ_TRY(Reports(reports_[i], *subjects[i]));
@@ -290,16 +292,23 @@ class FactsLoader {
   void Merge(const RegistryFacts& part) {
     std::vector<uint32_t> inst(part.institutions.size());
     for (size_t i = 0; i < part.institutions.size(); ++i) inst[i] = Add(part.institutions[i]);
-    const auto cert_base = static_cast<uint32_t>(f_.certificates.size());
-    for (const SnapCertificate& c : part.certificates) {
+    // A certificate already there (a report's cited one, loaded first) is not added twice.
+    std::vector<uint32_t> cert_at(part.certificates.size());
+    for (size_t k = 0; k < part.certificates.size(); ++k) {
+      const SnapCertificate& c = part.certificates[k];
+      if (auto it = cert_.find(c.id); it != cert_.end()) {
+        cert_at[k] = it->second;
+        continue;
+      }
       f_.certificates.push_back(c);
       f_.certificates.back().inst = inst[c.inst];
-      cert_.emplace(c.id, static_cast<uint32_t>(f_.certificates.size() - 1));
+      cert_at[k] = static_cast<uint32_t>(f_.certificates.size() - 1);
+      cert_.emplace(c.id, cert_at[k]);
     }
     f_.capabilities.reserve(f_.capabilities.size() + part.capabilities.size());
     for (const FactsCapability& k : part.capabilities) {
       f_.capabilities.push_back(k);
-      f_.capabilities.back().cert = cert_base + k.cert;
+      f_.capabilities.back().cert = cert_at[k.cert];
     }
     for (const SnapPerson& p : part.people) {
       f_.people.push_back(p);

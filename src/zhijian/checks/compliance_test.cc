@@ -120,4 +120,15 @@ TEST(ComplianceTest, VersionCoversRulesAndDurations) {
 }
 
 }  // namespace
+TEST(MinTestDays, ReadsTheDurationTableAsTheRuleDoes) {
+  const DurationTable& t = DurationTable::Embedded();
+  // By standard (any edition), by item whatever the method, by both, or not at all.
+  EXPECT_EQ(MinTestDays({"菌落总数", "", "GB 4789.2-2022", "", "", "", ""}, t), 1);
+  EXPECT_EQ(MinTestDays({"菌落总数", "", "DB37/T 900607-2013", "", "", "", ""}, t), 1);
+  EXPECT_EQ(MinTestDays({"霉菌和酵母", "", "GB 4789.15-2016", "", "", "", ""}, t), 5);
+  EXPECT_EQ(MinTestDays({"生化需氧量", "", "GB/T 5750.7-2023", "", "", "", ""}, t), 4);
+  EXPECT_EQ(MinTestDays({"高锰酸盐指数", "", "GB/T 5750.7-2023", "", "", "", ""}, t), 0);
+  EXPECT_EQ(MinTestDays({"铅", "", "GB 5009.12-2017", "", "", "", ""}, t), 0);
+}
+
 }  // namespace zhijian::checks

@@ -5,7 +5,10 @@
 // Purpose: the one input type of the compliance rules (compliance.h) and the one output type of
 // intake (intake.h), so that both paths feed the same checks. `report` holds the fields every
 // registration carries; the rest are facts only a document shows (what is printed on it), left
-// empty/unknown for registrations.
+// empty/unknown for registrations. The report contents of the RB/T 214-2017 §4.5.20 /
+// CNAS-CL01:2018 §7.8.2.1 list that the registration form has no place for (seal, page marks,
+// end mark, statements, test site, subcontracting) are optional in the check JSON
+// (compliance_json.h) and never enter the ledger's canonical entry.
 // Ownership: a plain value. Thread-safety: none needed (a value).
 #pragma once
 
@@ -32,6 +35,17 @@ struct ReportFacts {
   std::string approver, reviewer, chief_tester;  // 批准 / 审核 / 主检 as printed
   int page_count = 0;                            // 0 = unknown
   std::string code;  // national report code when registered ("" otherwise)
+
+  // Report contents (RB/T 214 §4.5.20, CNAS-CL01 §7.8.2.1); nullopt = unknown (registrations
+  // that do not state them). Intake sets each from what the document prints (docs/intake.md
+  // "Report contents"); the missing-content rules judge only what is known.
+  std::optional<bool> seal;            // 检验检测专用章 / 公章 shown (its caption or text)
+  std::optional<bool> page_numbering;  // every page carries "第 x 页 共 y 页" (or Page x of y)
+  std::optional<bool> end_mark;  // 以下空白 / 以下无正文 / 报告结束 after the results
+  std::optional<bool> sample_statement;  // "结果仅对所检样品负责" (results apply to the sample)
+  std::optional<bool> copy_statement;  // "未经…不得部分复制" (no partial copying)
+  std::string test_site;       // 检测地点 when printed ("" = not printed: at the institution)
+  std::string subcontracting;  // 分包 statement as printed ("" = none printed)
 };
 
 }  // namespace zhijian::checks

@@ -351,8 +351,9 @@ std::optional<std::string> RepairDate(const std::string& text) {
   return NormalizeDate(t);
 }
 
-// Cleans a raw value of field f; adjusts *conf for values failing their check.
-std::string Clean(Fid f, const std::string& raw, double* conf) {
+// Cleans a raw value of field f; adjusts *conf for values failing their check. `ocr`: the value
+// was read by OCR (repairs of OCR's typical errors apply; a text layer is taken as printed).
+std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) {
   std::string v = TrimNoise(NormalizeText(raw), /*keep_end_marks=*/f == kConclusion);
   if (IsNotStated(v)) return "";
   switch (f) {
@@ -387,7 +388,9 @@ std::string Clean(Fid f, const std::string& raw, double* conf) {
       if (u && !u->suspect()) return u->str();
       // OCR dropped in or misread one character: the two check characters (GB 11714 and
       // GB 32100) admit exactly one repair, or none is made.
-      if (auto fixed = RepairUscc(t)) {
+      // A text layer shows what was printed: a code whose check characters fail stays as it is
+      // (the registry may hold it so; the checks compare it).
+      if (auto fixed = ocr ? RepairUscc(t) : std::nullopt) {
         *conf *= 0.8;
         return *fixed;
       }
@@ -981,6 +984,139 @@ bool IsConclusionStop(const std::string& text) {
   return false;
 }
 
+// ---- report contents (report_facts.h "Report contents"; docs/intake.md) ----
+
+// The seal: its caption or its own text, a short text that ends in 专用章 / 公章 / 盖章
+// ("（检验检测 专用章）", "检验检测机构公章"); a sentence that mentions the seal
+// ("报告无“检验检测专用章”…无效") is longer and ends otherwise.
+bool IsSealText(const std::string& t) {
+  std::u32string u;
+  for (char32_t c : U32(t)) {
+    if (c != U'(' && c != U')' && c != U'（' && c != U'）' && c != U'[' && c != U']' &&
+        c != U'【' && c != U'】') {
+      u += c;
+    }
+  }
+  if (u.size() < 2 || u.size() > 14) return false;
+  return EndsWith(u, U"专用章") || EndsWith(u, U"公章") || EndsWith(u, U"盖章");
+}
+
+bool IsEndMark(const std::string& line_text) {
+  return IsEndOfTable(line_text) || line_text.find("报告结束") != std::string::npos;
+}
+
+// The value of a labelled line ("检测地点：…", or the label cell and the value in the next cell);
+// "" when the line does not start with one of `labels`, "/" or "—" alone are "not stated".
+std::optional<std::string> LabelledValue(const Line& line,
+                                         const std::vector<std::string_view>& labels) {
+  if (line.cells.empty()) return std::nullopt;
+  const std::string first = NormalizeText(line.cells.front().text);
+  const std::string bare = StripSpaces(first);
+  for (std::string_view l : labels) {
+    if (bare.rfind(l, 0) != 0) continue;
+    std::string rest = bare.substr(l.size());
+    for (std::string_view colon : {std::string_view("："), std::string_view(":")}) {
+      if (rest.rfind(colon, 0) == 0) rest = rest.substr(colon.size());
+    }
+    std::string value;
+    if (!rest.empty()) {
+      // Keep the spacing of the value as printed (NormalizeText), after the label and colon.
+      const size_t at = first.find(rest.substr(0, std::min<size_t>(rest.size(), 3)));
+      value = at == std::string::npos ? rest : first.substr(at);
+    } else if (line.cells.size() > 1) {
+      value = NormalizeText(line.cells[1].text);
+    }
+    if (IsNotStatedMark(value)) value.clear();
+    return value;
+  }
+  return std::nullopt;
+}
+
+void ReadContents(const std::vector<PageLayout>& pages, Extraction* ex) {
+  auto& f = ex->facts;
+  if (pages.empty()) return;
+  const bool ocr = std::any_of(pages.begin(), pages.end(), [](const auto& p) { return p.ocr; });
+  struct Seen {
+    bool found = false;
+    double conf = 0;
+    void Add(const Line& line) {
+      double c = 1;
+      for (const Cell& cell : line.cells) c = std::min(c, cell.confidence);
+      found = true;
+      conf = std::max(conf, c);
+    }
+  };
+  Seen seal, end, sample_statement, copy_statement, site, subcontracting;
+  int numbered = 0;
+  double page_conf = 1;
+  for (const PageLayout& page : pages) {
+    bool page_numbered = false;
+    for (const Line& line : page.lines) {
+      const std::string text = LineText(line);
+      if (auto pc = MatchPageCount(text)) {
+        double c = 1;
+        for (const Cell& cell : line.cells) c = std::min(c, cell.confidence);
+        if (!page_numbered) page_conf = std::min(page_conf, c);
+        page_numbered = true;
+      }
+      bool seal_here = IsSealText(text);
+      for (const Cell& cell : line.cells) {
+        seal_here = seal_here || IsSealText(StripSpaces(NormalizeText(cell.text)));
+      }
+      if (seal_here) seal.Add(line);
+      if (IsEndMark(text)) end.Add(line);
+      if (text.find("仅对") != std::string::npos && text.find("负责") != std::string::npos) {
+        sample_statement.Add(line);
+      }
+      if (text.find("部分复制") != std::string::npos) copy_statement.Add(line);
+      if (auto v = LabelledValue(line, {"检验检测地点", "检测地点", "检验地点", "测试地点"});
+          v && f.test_site.empty()) {
+        f.test_site = *v;
+        if (!v->empty()) site.Add(line);
+      }
+      if (auto v = LabelledValue(line, {"分包情况", "分包项目", "分包说明", "分包"});
+          v && f.subcontracting.empty()) {
+        f.subcontracting = *v;
+        if (!v->empty()) subcontracting.Add(line);
+      }
+    }
+    numbered += page_numbered;
+  }
+  // Not finding a text is as sure as reading the page is: less so on OCR pages. A document with
+  // neither a report number nor results is no report: its contents stay unknown.
+  const bool report_like = !f.report.report_no.empty() || !f.report.test_lines.empty();
+  const double absent = ocr ? 0.6 : 0.9;
+  auto flag = [&](const char* name, const Seen& seen, std::optional<bool>* out) {
+    if (!report_like) {
+      ex->confidence[name] = 0;
+      return;
+    }
+    *out = seen.found;
+    ex->confidence[name] = seen.found ? seen.conf : absent;
+  };
+  // The seal's caption lies under the seal's ink, which OCR rarely reads through: on OCR pages
+  // a seal not read is unknown, not absent.
+  if (ocr && !seal.found) {
+    ex->confidence["seal"] = 0;
+  } else {
+    flag("seal", seal, &f.seal);
+  }
+  flag("end_mark", end, &f.end_mark);
+  flag("sample_statement", sample_statement, &f.sample_statement);
+  flag("copy_statement", copy_statement, &f.copy_statement);
+  Seen numbering;
+  numbering.found = numbered == static_cast<int>(pages.size());
+  numbering.conf = page_conf;
+  // OCR misses small footers: numbers read on some pages but not all leave it unknown.
+  if (ocr && !numbering.found && numbered > 0) {
+    ex->confidence["page_numbering"] = 0;
+  } else {
+    flag("page_numbering", numbering, &f.page_numbering);
+  }
+  ex->confidence["test_site"] = site.found ? site.conf : 0.0;
+  ex->confidence["subcontracting"] = subcontracting.found ? subcontracting.conf : 0.0;
+}
+
 }  // namespace
 
 int Extraction::found() const {
@@ -990,12 +1126,35 @@ int Extraction::found() const {
 }
 
 const std::vector<std::string>& FieldNames() {
-  static const std::vector<std::string> names = {
-      "report_no",     "institution",  "institution_name", "certificate",   "cma_mark",
-      "client",        "sample",       "sample_model",     "sample_batch",  "test_category",
-      "sampling_date", "receipt_date", "test_start_date",  "test_end_date", "issue_date",
-      "test_lines",    "approver",     "reviewer",         "chief_tester",  "signatories",
-      "conclusion",    "page_count"};
+  static const std::vector<std::string> names = {"report_no",
+                                                 "institution",
+                                                 "institution_name",
+                                                 "certificate",
+                                                 "cma_mark",
+                                                 "client",
+                                                 "sample",
+                                                 "sample_model",
+                                                 "sample_batch",
+                                                 "test_category",
+                                                 "sampling_date",
+                                                 "receipt_date",
+                                                 "test_start_date",
+                                                 "test_end_date",
+                                                 "issue_date",
+                                                 "test_lines",
+                                                 "approver",
+                                                 "reviewer",
+                                                 "chief_tester",
+                                                 "signatories",
+                                                 "conclusion",
+                                                 "page_count",
+                                                 "seal",
+                                                 "page_numbering",
+                                                 "end_mark",
+                                                 "sample_statement",
+                                                 "copy_statement",
+                                                 "test_site",
+                                                 "subcontracting"};
   return names;
 }
 
@@ -1097,7 +1256,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
           }
           if (m->field == kConclusion) conclusions.push_back({p, li, cell.box.x0});
           double cc = c;
-          std::string clean = Clean(m->field, value, &cc);
+          std::string clean = Clean(m->field, value, &cc, pages[p].ocr);
           cands[m->field].push_back({std::move(clean), cc});
         }
       }
@@ -1318,6 +1477,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
   for (size_t p = 0; p < pages.size(); ++p) {
     if (pages[p].ocr) ex.warnings.push_back("page " + std::to_string(p + 1) + ": read by OCR");
   }
+  ReadContents(pages, &ex);
   return ex;
 }
 

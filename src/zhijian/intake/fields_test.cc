@@ -52,6 +52,10 @@ std::vector<PageLayout> Report(double conf = 1.0) {
   Put(&p2, "徐飞洋", 85, 400, 10, conf);
   Put(&p2, "审核：李刚娜", 200, 400, 10, conf);
   Put(&p2, "主检：王小明", 350, 400, 10, conf);
+  Put(&p2, "检验地点：日照市东港区第二水厂", 50, 430, 10, conf);
+  Put(&p2, "分包情况：菌落总数由日照某某检测有限公司检测", 50, 450, 10, conf);
+  Put(&p2, "声明：本报告检验结果仅对所检样品负责。", 50, 480, 9, conf);
+  Put(&p2, "未经本机构书面批准，不得部分复制本报告。", 50, 495, 9, conf);
   Put(&p2, "报告编号：SDJC-2024-000123", 50, 800, 9, conf);
   Put(&p2, "第 2 页 共 2 页", 450, 800, 9, conf);
   return {BuildLayout(p1), BuildLayout(p2)};
@@ -83,6 +87,13 @@ TEST(Fields, ReadsEveryFieldOfATextReport) {
   EXPECT_EQ(f.chief_tester, "王小明");
   EXPECT_EQ(r.signatories, std::vector<std::string>{"徐飞洋"});
   EXPECT_EQ(f.page_count, 2);
+  EXPECT_EQ(f.seal, true);
+  EXPECT_EQ(f.page_numbering, true);
+  EXPECT_EQ(f.end_mark, true);
+  EXPECT_EQ(f.sample_statement, true);
+  EXPECT_EQ(f.copy_statement, true);
+  EXPECT_EQ(f.test_site, "日照市东港区第二水厂");
+  EXPECT_EQ(f.subcontracting, "菌落总数由日照某某检测有限公司检测");
   ASSERT_EQ(r.test_lines.size(), 2u);
   EXPECT_EQ(r.test_lines[0],
             (ledger::TestLine{"铅", "", "GB/T 5750.6-2023", "0.002", "mg/L", "≤0.01", "合格"}));
@@ -235,6 +246,49 @@ TEST(Fields, TableWithoutNumbersContinuesWrappedItems) {
   EXPECT_EQ(ex.facts.report.test_lines[1].standard, "GB/T 50081-2019");
 }
 
+// The contents of RB/T 214 §4.5.20 a report leaves out are read as absent (false), and a
+// mention of the seal in a sentence is not the seal.
+TEST(Fields, ReportContentsLeftOut) {
+  PageText p = A4();
+  Put(&p, "报告编号：SDJC-2024-000124", 50, 40);
+  const double xs[] = {50, 90, 170, 230, 300, 370, 430};
+  const char* head[] = {"序号", "检验项目", "单位", "标准要求", "检验结果", "单项判定", "检验依据"};
+  const char* row[] = {"1", "铅", "mg/L", "≤0.01", "0.002", "合格", "GB/T 5750.6-2023"};
+  for (int i = 0; i < 7; ++i) Put(&p, head[i], xs[i], 160);
+  for (int i = 0; i < 7; ++i) Put(&p, row[i], xs[i], 180);
+  Put(&p, "1. 报告无“检验检测专用章”或检验检测机构公章无效。", 50, 300, 9);
+  Put(&p, "第 1 页 共 2 页", 450, 800, 9);
+  PageText p2 = A4();
+  Put(&p2, "报告编号：SDJC-2024-000124", 50, 40);
+  const Extraction ex = ExtractFields({BuildLayout(p), BuildLayout(p2)});
+  const auto& f = ex.facts;
+  EXPECT_EQ(f.seal, false);
+  EXPECT_EQ(f.page_numbering, false);  // page 2 has none
+  EXPECT_EQ(f.end_mark, false);
+  EXPECT_EQ(f.sample_statement, false);
+  EXPECT_EQ(f.copy_statement, false);
+  EXPECT_EQ(f.test_site, "");
+  EXPECT_GT(ex.confidence.at("seal"), 0.5);
+  EXPECT_EQ(ex.confidence.at("test_site"), 0.0);
+}
+
+// On OCR pages what OCR may have failed to see is unknown: a seal not read (its caption lies
+// under the seal's ink), page numbers read on one page of two. An end mark not read is absent.
+TEST(Fields, ReportContentsOnOcrPages) {
+  PageText p = A4();
+  p.ocr = true;
+  Put(&p, "报告编号：SDJC-2024-000125", 50, 40, 10, 0.9);
+  Put(&p, "第 1 页 共 2 页", 450, 800, 9, 0.9);
+  PageText p2 = A4();
+  p2.ocr = true;
+  Put(&p2, "报告编号：SDJC-2024-000125", 50, 40, 10, 0.9);
+  const Extraction ex = ExtractFields({BuildLayout(p), BuildLayout(p2)});
+  EXPECT_FALSE(ex.facts.seal.has_value());
+  EXPECT_FALSE(ex.facts.page_numbering.has_value());
+  EXPECT_EQ(ex.facts.end_mark, false);
+  EXPECT_EQ(ex.confidence.at("seal"), 0.0);
+}
+
 TEST(Fields, NotAReport) {
   PageText p = A4();
   Put(&p, "Lorem ipsum dolor sit amet", 50, 60);
@@ -243,6 +297,7 @@ TEST(Fields, NotAReport) {
   EXPECT_EQ(ex.facts.report.report_no, "");
   EXPECT_TRUE(ex.facts.report.test_lines.empty());
   EXPECT_LE(ex.found(), 2);  // cma_mark (absent) and page_count (the document's) only
+  EXPECT_FALSE(ex.facts.seal.has_value());  // no report: its contents are not judged
 }
 
 }  // namespace

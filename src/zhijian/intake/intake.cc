@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 #include "zhijian/base/digest.h"
 #include "zhijian/intake/normalize.h"
@@ -179,6 +180,18 @@ boost::json::object ExtractionToJson(const Extraction& ex) {
   o["reviewer"] = f.reviewer;
   o["chief_tester"] = f.chief_tester;
   o["page_count"] = f.page_count;
+  for (const auto& [key, flag] :
+       {std::pair{"seal", &f.seal}, std::pair{"page_numbering", &f.page_numbering},
+        std::pair{"end_mark", &f.end_mark}, std::pair{"sample_statement", &f.sample_statement},
+        std::pair{"copy_statement", &f.copy_statement}}) {
+    if (*flag) {
+      o[key] = **flag;
+    } else {
+      o[key] = nullptr;
+    }
+  }
+  o["test_site"] = f.test_site;
+  o["subcontracting"] = f.subcontracting;
   boost::json::object conf;
   for (const std::string& name : FieldNames()) {
     auto it = ex.confidence.find(name);

@@ -54,7 +54,9 @@ Result<std::vector<PageText>> ReadPages(std::string bytes, const Options& option
 
 // {"source": "text-pdf"|"scan", "pages": N, <ReportInputToJson fields, every one present>,
 //  "institution_name", "cma_mark", "test_category", "sample_model", "sample_batch", "approver",
-//  "reviewer", "chief_tester", "page_count", "confidence": {field: 0..1},
+//  "reviewer", "chief_tester", "page_count", "seal", "page_numbering", "end_mark",
+//  "sample_statement", "copy_statement" (true/false/null), "test_site", "subcontracting",
+//  "confidence": {field: 0..1},
 //  "line_confidence": [..], "warnings": [..]}
 boost::json::object ExtractionToJson(const Extraction& extraction);
 

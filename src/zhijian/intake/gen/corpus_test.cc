@@ -289,7 +289,14 @@ TEST_F(CorpusTest, EveryDefectIsWhatItsLabelSays) {
       EXPECT_FALSE(*f.cma_mark);
       EXPECT_EQ(rep.certificate, "");
     } else if (d.kind == "missing-content") {
-      EXPECT_TRUE(rep.client.empty() || rep.sample.empty());
+      // One content of RB/T 214 §4.5.20 left out, and its label names it.
+      const int absent = rep.client.empty() + rep.sample.empty() + (f.seal == false) +
+                         (f.page_numbering == false) + (f.end_mark == false) +
+                         (f.sample_statement == false) + (f.copy_statement == false) +
+                         (f.test_category == "现场检测" && f.test_site.empty());
+      EXPECT_EQ(absent, 1) << r.id;
+      ASSERT_EQ(r.expected_findings.size(), 1u) << r.id;
+      EXPECT_EQ(r.expected_findings[0].category, "missing-content");
     } else if (d.kind == "wrong-uscc") {
       EXPECT_NE(uscc_of_name.at(f.institution_name), rep.institution);
     } else if (d.kind == "too-short-test") {
@@ -304,6 +311,14 @@ TEST_F(CorpusTest, EveryDefectIsWhatItsLabelSays) {
     if (d.kind != "missing-cma-mark") {
       EXPECT_TRUE(*f.cma_mark) << r.id;
     }
+    // Every expected category has a located finding (field, line) in the label.
+    std::set<std::string> located;
+    for (const auto& e : r.expected_findings) {
+      located.insert(e.category);
+      EXPECT_FALSE(e.field.empty()) << r.id;
+      EXPECT_LE(e.line, static_cast<int>(rep.test_lines.size())) << r.id;
+    }
+    EXPECT_EQ(located, std::set<std::string>(r.expected.begin(), r.expected.end())) << r.id;
   }
   // With 60 reports most kinds occur.
   EXPECT_GE(kinds.size(), 9u);

@@ -370,6 +370,12 @@ Result<Summary> Generate(const checks::Snapshot& registry, const Options& option
     boost::json::array expected;
     for (const auto& e : r.expected) expected.push_back(boost::json::value(e));
     label["expected"] = std::move(expected);
+    boost::json::array located;
+    for (const auto& e : r.expected_findings) {
+      located.push_back(
+          boost::json::object{{"category", e.category}, {"field", e.field}, {"line", e.line}});
+    }
+    label["expected_findings"] = std::move(located);
     if (!r.duplicate_of.empty()) label["duplicate_of"] = r.duplicate_of;
     labels << boost::json::serialize(label) << "\n";
     sum.layouts[LayoutName(r.layout)] += 1;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "zhijian/base/date.h"
+#include "zhijian/checks/compliance.h"
 #include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/intake/gen/values_internal.h"
 #include "zhijian/intake/normalize.h"
@@ -69,6 +70,20 @@ class Planner {
       infos_[s_.InstOf(cap)].caps[s_.strings[cap.category]].push_back(k);
     }
     for (uint32_t p = 0; p < s_.people.size(); ++p) infos_[s_.people[p].inst].people.push_back(p);
+    // People registered at two institutions (a registry defect) sign no clean report.
+    std::unordered_map<std::string, std::set<uint32_t>> by_hash;
+    for (const auto& person : s_.people) {
+      if (!person.id_hash.empty()) by_hash[person.id_hash].insert(person.inst);
+    }
+    for (const auto& ext : s_.external_people) by_hash[ext.id_hash].insert(UINT32_MAX);
+    for (const auto& [hash, insts] : by_hash) {
+      if (insts.size() > 1) two_places_.insert(hash);
+    }
+    // A report names its signer, not the person: a namesake at the same institution who is
+    // registered twice makes the name suspect too.
+    for (const auto& person : s_.people) {
+      if (two_places_.count(person.id_hash)) two_place_names_.insert({person.inst, person.name});
+    }
     for (const InstInfo& in : infos_) {
       if (!s_.institutions[in.inst].in_scope || in.people.size() < 3) continue;
       for (const auto& [domain, caps] : in.caps) {
@@ -114,8 +129,19 @@ class Planner {
     return true;
   }
 
+  // The minimum test period the duration table (data/rules/durations.tsv) states for a line.
+  static int TableDays(std::string_view item, std::string_view parameter,
+                       std::string_view standard) {
+    ledger::TestLine t;
+    t.item = item;
+    t.parameter = parameter;
+    t.standard = standard;
+    return checks::MinTestDays(t, checks::DurationTable::Embedded());
+  }
+
   bool Authorised(uint32_t p, std::string_view domain, Day d) const {
     const auto& person = s_.people[p];
+    if (two_place_names_.count({person.inst, person.name})) return false;
     if (std::find(person.roles.begin(), person.roles.end(), "授权签字人") == person.roles.end()) {
       return false;
     }
@@ -163,7 +189,9 @@ class Planner {
     if (kind == "duplicate-report-number") {
       std::vector<const PlannedReport*> cands;
       for (const auto& e : earlier) {
-        if (e.duplicate_of.empty() && e.facts.report.issue_date < Iso(hi)) cands.push_back(&e);
+        // A clean report: the institution registered it (bench/checks_bench.sh does), which a
+        // report with a defect of its own might not pass.
+        if (e.defects.empty() && e.facts.report.issue_date < Iso(hi)) cands.push_back(&e);
       }
       if (cands.empty()) return std::nullopt;
       dup = rng.Pick(cands);
@@ -247,12 +275,16 @@ class Planner {
     if (objects.empty()) return std::nullopt;
     std::string object = rng.Pick(objects);
     if (kind == "too-short-test") {
-      // Prefer an object with an item that takes days (microbiology, BOD5).
+      // An object with an item whose minimum test period the reviewed duration table states
+      // (microbiology, BOD5): a shorter test is a defect a checker can know.
       std::vector<std::string> slow;
       for (const auto& obj : objects) {
         for (uint32_t k : by_object[obj]) {
-          for (const auto& sp : SpecsOf(ch.domain, s_.strings[s_.capabilities[k].item])) {
-            if (sp.min_days >= 2) slow.push_back(obj);
+          const auto& cap = s_.capabilities[k];
+          for (const auto& sp : SpecsOf(ch.domain, s_.strings[cap.item])) {
+            if (TableDays(s_.strings[cap.item], sp.parameter, s_.strings[cap.standard_no]) >= 1) {
+              slow.push_back(obj);
+            }
           }
         }
       }
@@ -280,7 +312,7 @@ class Planner {
         l.standard = s_.strings[s_.capabilities[k].standard_no];
         l.parameter = std::string(sp.parameter);
         l.spec = sp;
-        has_slow |= sp.min_days >= 2;
+        has_slow |= TableDays(l.item, l.parameter, l.standard) >= 1;
         lines.push_back(std::move(l));
       }
     }
@@ -327,14 +359,19 @@ class Planner {
     rep.institution = inst.uscc;
     rep.certificate = s_.certificates[ch.cert].number;
     f.cma_mark = true;
+    f.seal = f.page_numbering = f.end_mark = f.sample_statement = f.copy_statement = true;
     f.approver = s_.people[approver].name;
     f.reviewer = s_.people[reviewer].name;
     f.chief_tester = s_.people[chief].name;
     rep.client = MakeClient(ch.domain, city, rng);
 
     // Dates.
+    // The test period: at least the slowest method's incubation, and never shorter than the
+    // duration table's minimum (clean reports are clean).
     int min_days = 0;
-    for (const Line& l : lines) min_days = std::max(min_days, l.spec.min_days);
+    for (const Line& l : lines) {
+      min_days = std::max({min_days, l.spec.min_days, TableDays(l.item, l.parameter, l.standard)});
+    }
     Day issue = ch.issue, t1 = 0, t0 = 0, receipt = kNoDay, sampling = kNoDay;
     if (layout == Layout::kVehicle) {
       t0 = t1 = issue;
@@ -373,6 +410,11 @@ class Planner {
 
     // Category, title, basis.
     f.test_category = TestCategory(layout, ch.domain, rng);
+    // Noise is measured where it is made: an on-site test, which names its site.
+    if (ch.domain == "生态环境" && object == "环境噪声") {
+      f.test_category = "现场检测";
+      f.test_site = rep.client + "厂界";
+    }
     r.title = Title(layout, ch.domain, object, lines);
     r.judgement_basis = JudgementBasis(ch.domain, object);
 
@@ -431,21 +473,28 @@ class Planner {
       for (const char* c : cs) expected->push_back(c);
       d->category = *cs.begin();
     };
+    // Where the finding of `category` points (report_gen.h ExpectedFinding).
+    const auto at = [&](const char* category, std::string field, int line = 0) {
+      r->expected_findings.push_back({category, std::move(field), line});
+    };
     if (kind == "date-order-swapped") {
       const int variant = static_cast<int>(rng.Below(3));
       if (variant == 1 && *sampling != kNoDay && *receipt != kNoDay) {
         *receipt = *sampling - static_cast<Day>(rng.Range(1, 5));
         if (*receipt > *t0) return false;
         d->detail = "receipt_date before sampling_date";
+        at("date-order", "receipt_date");
       } else if (variant == 2 && *receipt != kNoDay) {
         *t0 = *receipt - static_cast<Day>(rng.Range(1, 3));
         if (*sampling != kNoDay && *t0 < *sampling) *t0 = *sampling;
         if (*t0 >= *receipt) return false;
         d->detail = "test_start_date before receipt_date";
+        at("date-order", "test_start_date");
       } else {
         *t1 = *issue + static_cast<Day>(rng.Range(1, 6));
         if (r->layout == Layout::kVehicle) *t0 = *t1;
         d->detail = "test_end_date after issue_date";
+        at("date-order", "issue_date");
       }
       cat({"date-order"});
       return true;
@@ -465,6 +514,7 @@ class Planner {
       if (*receipt != kNoDay) *receipt += shift;
       if (*sampling != kNoDay) *sampling += shift;
       d->detail = "issue_date after today (" + o_.today + ")";
+      at("date-order", "issue_date");
       cat({"date-order"});
       return true;
     }
@@ -496,8 +546,11 @@ class Planner {
         l.parameter = std::string(sp.parameter);
         l.spec = sp;
         l.value = MakeValue(sp, rng, false, pass_word, fail_word);
-        lines->insert(lines->begin() + static_cast<long>(rng.Below(lines->size() + 1)), l);
+        const size_t pos = rng.Below(lines->size() + 1);
+        lines->insert(lines->begin() + static_cast<long>(pos), l);
         d->detail = "line " + item + " / " + st + " not in the capability scope";
+        at("out-of-scope", "item", static_cast<int>(pos) + 1);
+        at("mark-misuse", "cma_mark");
         cat({"out-of-scope", "mark-misuse"});
         return true;
       }
@@ -533,6 +586,7 @@ class Planner {
         l.spec = sp;
         l.value = MakeValue(sp, rng, false, pass_word, fail_word);
         lines->push_back(l);
+        at("standard-obsolete", "standard", static_cast<int>(lines->size()));
         d->detail = "line " + item + " tested by " + l.standard + ", abolished on " +
                     Iso(s_.standards[s_.StandardOfString(cap.standard_no)].abolished);
         cat({"standard-obsolete"});
@@ -553,10 +607,26 @@ class Planner {
           }
           d->detail = "line " + l.item + " tested by " + st.number + " (replaced by " + l.standard +
                       ", abolished on " + Iso(st.abolished) + ")";
+          const std::string replaced = l.standard;
           l.standard = st.number;
+          const int line_no = static_cast<int>(&l - lines->data()) + 1;
+          at("standard-obsolete", "standard", line_no);
+          // The scope names the item with the replacing standard only. Another edition of the
+          // same standard is an edition not filed (out-of-scope.method-edition, a warning; the
+          // mark is not misused for it); a standard of another number (GB 21861 replaced by
+          // GB 38900, HJ/T 38 by HJ 38) is a method outside the scope, and the mark with it is
+          // misused.
+          const auto old_no = checks::CitedStandard(st.number);
+          const auto new_no = checks::CitedStandard(replaced);
+          const bool edition = old_no && new_no && old_no->WithoutYear() == new_no->WithoutYear();
           if (in_scope) {
             cat({"standard-obsolete"});
+          } else if (edition) {
+            at("out-of-scope", "standard", line_no);
+            cat({"standard-obsolete", "out-of-scope"});
           } else {
+            at("out-of-scope", "standard", line_no);
+            at("mark-misuse", "cma_mark");
             cat({"standard-obsolete", "out-of-scope", "mark-misuse"});
           }
           return true;
@@ -580,6 +650,7 @@ class Planner {
       f.approver = s_.people[p].name;
       d->detail = "approver " + f.approver + " is not an authorised signatory of " + ch.domain +
                   " on the issue date";
+      at("signatory-unauthorized", "signatories");
       cat({"signatory-unauthorized"});
       return true;
     }
@@ -593,7 +664,9 @@ class Planner {
         }
       }
       if (judgeable.empty()) return false;
-      Line& l = (*lines)[rng.Pick(judgeable)];
+      const size_t k = rng.Pick(judgeable);
+      Line& l = (*lines)[k];
+      at("verdict-inconsistent", "verdict", static_cast<int>(k) + 1);
       if (rng.Chance(0.7)) {
         l.value = MakeValue(l.spec, rng, true, pass_word, fail_word);
         l.value.verdict = pass_word;
@@ -610,22 +683,42 @@ class Planner {
     if (kind == "missing-cma-mark") {
       f.cma_mark = false;
       d->detail = "no CMA mark on the cover";
+      at("mark-misuse", "cma_mark");
       cat({"mark-misuse"});
       return true;
     }
     if (kind == "missing-content") {
-      if (rng.Chance(0.5)) {
+      // One content of the RB/T 214 §4.5.20 list left out (report_facts.h).
+      std::vector<std::string> what = {"client",         "sample",   "seal",
+                                       "page_numbering", "end_mark", "sample_statement",
+                                       "copy_statement"};
+      if (!f.test_site.empty()) what.push_back("test_site");
+      const std::string w = rng.Pick(what);
+      if (w == "client") {
         r->print_client = false;
-        d->detail = "client (委托单位) not stated";
-      } else {
+      } else if (w == "sample") {
         f.report.sample.clear();
-        d->detail = "sample name (样品名称) not stated";
+      } else if (w == "seal") {
+        f.seal = false;
+      } else if (w == "page_numbering") {
+        f.page_numbering = false;
+      } else if (w == "end_mark") {
+        f.end_mark = false;
+      } else if (w == "sample_statement") {
+        f.sample_statement = false;
+      } else if (w == "copy_statement") {
+        f.copy_statement = false;
+      } else {
+        f.test_site.clear();
       }
+      d->detail = w + " not printed";
+      at("missing-content", w);
       cat({"missing-content"});
       return true;
     }
     if (kind == "duplicate-report-number") {
       d->detail = "report number of an earlier report of the same institution";
+      at("duplicate-report-number", "report_no");
       cat({"duplicate-report-number"});
       return true;
     }
@@ -637,6 +730,7 @@ class Planner {
         if (other == ch.inst || u.empty() || u == s_.institutions[ch.inst].uscc) continue;
         f.report.institution = u;
         d->detail = "USCC of " + s_.institutions[other].name + " printed";
+        at("institution-mismatch", "institution,institution_name");
         cat({"institution-mismatch"});
         return true;
       }
@@ -646,15 +740,20 @@ class Planner {
       if (!Authorised(approver, ch.domain, *issue)) return false;
       d->detail = "issued after certificate " + s_.certificates[ch.cert].number + " expired on " +
                   Iso(s_.certificates[ch.cert].expires);
-      cat({"no-valid-certificate"});
+      // The mark used without a valid certificate is a breach of its own (163 Art. 20).
+      at("no-valid-certificate", "issue_date,certificate");
+      at("mark-misuse", "cma_mark");
+      cat({"no-valid-certificate", "mark-misuse"});
       return true;
     }
     if (kind == "too-short-test") {
       int min_days = 0;
-      for (const Line& l : *lines) min_days = std::max(min_days, l.spec.min_days);
-      if (min_days < 2) return false;
+      for (const Line& l : *lines)
+        min_days = std::max(min_days, TableDays(l.item, l.parameter, l.standard));
+      if (min_days < 1) return false;
       *t0 = *t1;
       d->detail = "tested in 0 days; the slowest method needs " + std::to_string(min_days);
+      at("implausible-duration", "test_end_date,issue_date");
       cat({"implausible-duration"});
       return true;
     }
@@ -771,7 +870,7 @@ class Planner {
   static void Canonicalise(checks::ReportFacts* f) {
     auto& r = f->report;
     for (std::string* s : {&r.client, &r.sample, &r.conclusion, &f->institution_name,
-                           &f->sample_model, &f->sample_batch, &f->test_category}) {
+                           &f->sample_model, &f->sample_batch, &f->test_category, &f->test_site}) {
       *s = NormalizeText(*s);
     }
     for (auto& l : r.test_lines) {
@@ -803,6 +902,8 @@ class Planner {
   std::vector<std::pair<uint32_t, std::string>> all_;
   std::map<uint32_t, int> serials_;
   std::unordered_map<std::string, uint32_t> inst_of_;
+  std::set<std::string> two_places_;  // ID hashes registered at two institutions
+  std::set<std::pair<uint32_t, std::string>> two_place_names_;  // (institution, name) of those
 };
 
 }  // namespace

@@ -273,7 +273,9 @@ class Doc {
     } else {
       Text(kLeft, fy, -1, "报告编号：" + r_.facts.report.report_no, S(9));
     }
-    Text(kRight - 150, fy, 150, pages, S(9, false, false, PANGO_ALIGN_RIGHT));
+    if (r_.facts.page_numbering != false) {
+      Text(kRight - 150, fy, 150, pages, S(9, false, false, PANGO_ALIGN_RIGHT));
+    }
   }
 
   const PlannedReport& r_;
@@ -358,6 +360,30 @@ double Pair(Doc& d, double x, double y0, double w, const std::string& label,
   return d.Text(x, y0, w, label + "：" + value, S(size));
 }
 
+// The end-of-report mark under the results, unless the report leaves it out (a defect).
+void EndMark(Doc& d) {
+  if (d.report().facts.end_mark == false) return;
+  d.Text(kLeft, d.y, kWidth, "以下空白", S(10, false, false, PANGO_ALIGN_CENTER));
+}
+
+// The seal with its caption at the right of d.y, unless the report has none (a defect).
+void SealCaption(Doc& d) {
+  if (d.report().facts.seal == false) return;
+  d.Text(kRight - 220, d.y, 200, "（检验检测专用章）", S(10.5, false, false, PANGO_ALIGN_RIGHT));
+  d.Seal(kRight - 70, d.y - 4);
+}
+
+// The statements of RB/T 214 §4.5.20 l) and n) as a note at d.y (those the report prints).
+void Statements(Doc& d, const std::string& object) {
+  const auto& f = d.report().facts;
+  std::vector<std::string> lines;
+  if (f.sample_statement != false) lines.push_back("本报告检验结果仅对所检" + object + "负责。");
+  if (f.copy_statement != false) lines.push_back("未经本机构书面批准，不得部分复制本报告。");
+  for (size_t k = 0; k < lines.size(); ++k) {
+    d.y += d.Text(kLeft, d.y, kWidth, (k == 0 ? "声明：" : "　　　") + lines[k], S(9)) + 3;
+  }
+}
+
 Result<void> General(Doc& d) {
   const PlannedReport& r = d.report();
   const auto& f = r.facts;
@@ -414,6 +440,7 @@ Result<void> General(Doc& d) {
       {"生产日期/批号", OrSlash(f.sample_batch), verb + "类别", f.test_category},
       {"抽样日期", d.Date(rep.sampling_date), "收样日期", d.Date(rep.receipt_date)},
       {verb + "日期", DateRange(rep.test_start_date, rep.test_end_date, r.date_style), "", ""},
+      {verb + "地点", OrSlash(f.test_site), "", ""},
       {verb + "依据", standards, "", ""},
       {"判定依据", OrSlash(r.judgement_basis), "", ""},
   };
@@ -447,9 +474,11 @@ Result<void> General(Doc& d) {
     d.Text(kLeft + pad, top + pad, c1 - 2 * pad, verb + "结论", S(10.5));
     double yy = top + pad + d.Text(kLeft + c1 + pad, top + pad, vw, rep.conclusion, S(10.5));
     yy += 40;
-    d.Text(kLeft + c1 + pad, yy, vw - 20, "（检验检测专用章）",
-           S(10.5, false, false, PANGO_ALIGN_RIGHT));
-    d.Seal(kRight - 90, yy - 4);
+    if (f.seal != false) {
+      d.Text(kLeft + c1 + pad, yy, vw - 20, "（检验检测专用章）",
+             S(10.5, false, false, PANGO_ALIGN_RIGHT));
+      d.Seal(kRight - 90, yy - 4);
+    }
     yy += 22;
     d.Text(kLeft + c1 + pad, yy, vw - 20, "签发日期：" + d.Date(rep.issue_date),
            S(10.5, false, false, PANGO_ALIGN_RIGHT));
@@ -488,16 +517,19 @@ Result<void> General(Doc& d) {
                                  {verb + "方法", kWidth - 388}};
   ZJ_TRY(Table(d, cols, rows, false, 9.5, heading));
   d.y += 8;
-  d.Text(kLeft, d.y, kWidth, "以下空白", S(10, false, false, PANGO_ALIGN_CENTER));
+  EndMark(d);
   d.y += 30;
-  const std::vector<std::string> notes = {
-      "注意事项",
-      "1. 报告无“检验检测专用章”或检验检测机构公章无效。",
-      "2. 复制报告未重新加盖“检验检测专用章”或检验检测机构公章无效。",
-      "3. 报告无主检、审核、批准人签字无效；报告涂改无效。",
-      "4. 对检验报告若有异议，应于收到报告之日起十五日内向本机构提出。",
-      "5. " + std::string(r.domain == "食品" ? "抽样检验" : "送样检验") + "结果仅对所检样品负责。"};
-  if (d.y + 90 > kBottom) {
+  std::vector<std::string> notes = {"注意事项", "报告无“检验检测专用章”或检验检测机构公章无效。",
+                                    "复制报告未重新加盖“检验检测专用章”或检验检测机构公章无效。",
+                                    "报告无主检、审核、批准人签字无效；报告涂改无效。",
+                                    "对检验报告若有异议，应于收到报告之日起十五日内向本机构提出。"};
+  if (f.sample_statement != false) {
+    notes.push_back(std::string(r.domain == "食品" ? "抽样检验" : "送样检验") +
+                    "结果仅对所检样品负责。");
+  }
+  if (f.copy_statement != false) notes.push_back("未经本机构书面批准，不得部分复制本报告。");
+  for (size_t k = 1; k < notes.size(); ++k) notes[k] = std::to_string(k) + ". " + notes[k];
+  if (d.y + 105 > kBottom) {
     ZJ_TRY(d.NewPage());
     d.y = 60;
   }
@@ -543,9 +575,9 @@ Result<void> Vehicle(Doc& d) {
       {"限值", 58}, {"实测值", 56},   {"判定", 40}, {"检验依据", kWidth - 394}};
   ZJ_TRY(Table(d, cols, rows, true, 9.5, [](Doc& dd) { dd.y = 60; }));
   d.y += 6;
-  d.Text(kLeft, d.y, kWidth, "以下空白", S(10, false, false, PANGO_ALIGN_CENTER));
+  EndMark(d);
   d.y += 28;
-  if (d.y + 150 > kBottom) {
+  if (d.y + 190 > kBottom) {
     ZJ_TRY(d.NewPage());
     d.y = 60;
   }
@@ -554,11 +586,12 @@ Result<void> Vehicle(Doc& d) {
   Pair(d, kLeft + 160, d.y, -1, "审核", f.reviewer);
   Pair(d, kLeft + 320, d.y, -1, "批准", f.approver);
   d.y += 34;
-  d.Text(kRight - 220, d.y, 200, "（检验检测专用章）", S(10.5, false, false, PANGO_ALIGN_RIGHT));
-  d.Seal(kRight - 70, d.y - 4);
+  SealCaption(d);
   d.y += 22;
   d.Text(kRight - 220, d.y, 200, "签发日期：" + d.Date(rep.issue_date),
          S(10.5, false, false, PANGO_ALIGN_RIGHT));
+  d.y += 26;
+  Statements(d, "车辆");
   return Ok();
 }
 
@@ -601,9 +634,9 @@ Result<void> Construction(Doc& d) {
   };
   ZJ_TRY(Table(d, cols, rows, r.date_style == 1, 9.5, header));
   d.y += 6;
-  d.Text(kLeft, d.y, kWidth, "以下空白", S(10, false, false, PANGO_ALIGN_CENTER));
+  EndMark(d);
   d.y += 28;
-  if (d.y + 160 > kBottom) {
+  if (d.y + 200 > kBottom) {
     ZJ_TRY(d.NewPage());
     header(d);
   }
@@ -613,8 +646,9 @@ Result<void> Construction(Doc& d) {
   Pair(d, kLeft + 160, d.y, -1, "审核", f.reviewer);
   Pair(d, kLeft + 320, d.y, -1, "主检", f.chief_tester);
   d.y += 34;
-  d.Text(kRight - 220, d.y, 200, "（检验检测专用章）", S(10.5, false, false, PANGO_ALIGN_RIGHT));
-  d.Seal(kRight - 70, d.y - 4);
+  SealCaption(d);
+  d.y += 26;
+  Statements(d, "样品");
   return Ok();
 }
 

@@ -26,7 +26,12 @@
 //    "scan_dpi": 300, "today": "YYYY-MM-DD",
 //    "fields": {<intake's JSON field names and true values>},
 //    "defects": [{"kind": "...", "category": "...", "detail": "..."}],
-//    "expected": ["date-order", ...], "duplicate_of": "r0003" (duplicate-report-number only)}
+//    "expected": ["date-order", ...],
+//    "expected_findings": [{"category": "date-order", "field": "issue_date", "line": 0}, ...],
+//    "duplicate_of": "r0003" (duplicate-report-number only)}
+// A clean report (no defect) is clean against the registry it was drawn from: `zhijian check`
+// finds nothing on it; a report with a defect gives the expected findings and no others
+// (docs/intake.md "Defects"; measured by bench/checks_bench.sh).
 //
 // Determinism: the plan and every drawn page are a pure function of (registry, options); PDFs
 // carry the issue date as their creation date, so equal inputs give equal files.
@@ -65,6 +70,15 @@ struct Options {
   std::string out_dir;
 };
 
+// A finding a correct checker reports for a defect: its category and where it points (the
+// finding's field, or one of several comma-separated fields; the 1-based test line, 0 = the
+// report as a whole).
+struct ExpectedFinding {
+  std::string category;
+  std::string field;
+  int line = 0;
+};
+
 struct Defect {
   std::string kind;      // DefectKinds()
   std::string category;  // the finding category of the root cause
@@ -83,9 +97,10 @@ struct PlannedReport {
   std::string project;          // 工程名称 (construction)
   std::string plate;            // 号牌号码 (vehicle)
   std::vector<Defect> defects;
-  std::vector<std::string> expected;  // finding categories
-  std::string duplicate_of;           // id of the report whose number this one repeats
-  bool print_client = true;           // false: the 委托单位 cell is left empty
+  std::vector<std::string> expected;               // finding categories
+  std::vector<ExpectedFinding> expected_findings;  // the same, with field and line
+  std::string duplicate_of;                        // id of the report whose number this one repeats
+  bool print_client = true;                        // false: the 委托单位 cell is left empty
   int date_style = 0;  // 0 "2024年03月05日", 1 "2024-03-05", 2 "2024.03.05", 3 "2024年3月5日"
 };
 
@@ -95,18 +110,25 @@ struct PlannedReport {
 //   date-future             date-order               issue date after `today`
 //   out-of-scope-item       out-of-scope + mark-misuse   a line whose item/standard is not in
 //                                                    the institution's capability scope
-//   obsolete-standard       standard-obsolete (+ out-of-scope + mark-misuse when the
-//                                                    institution's scope has the current edition
-//                                                    only)
+//   obsolete-standard       standard-obsolete (+ out-of-scope when the scope has the
+//                                                    replacing standard only; + mark-misuse when
+//                                                    that is another standard, not an edition)
 //   unauthorised-signatory  signatory-unauthorized   the approver is not an authorised signatory
 //                                                    of the domain on the issue date
 //   verdict-inconsistent    verdict-inconsistent     a result outside its limit judged 合格
 //   missing-cma-mark        mark-misuse              no CMA mark (nor its number) on the cover
-//   missing-content         missing-content          no client or no sample name printed
-//   duplicate-report-number duplicate-report-number  an earlier report's number, same institution
+//   missing-content         missing-content          no client, sample name, seal, page numbers,
+//                                                    end mark, "sample only" or "no partial
+//                                                    copying" statement, or (on-site tests) no
+//                                                    test site printed
+//   duplicate-report-number duplicate-report-number  an earlier clean report's number, same
+//                                                    institution (register that one first)
 //   wrong-uscc              institution-mismatch     another institution's USCC printed
-//   expired-certificate     no-valid-certificate     issued after the certificate expired
-//   too-short-test          implausible-duration     a test that needs days done in one day
+//   expired-certificate     no-valid-certificate + mark-misuse   issued after the certificate
+//                                                    expired (the mark used without one)
+//   too-short-test          implausible-duration     a test with a line whose minimum period
+//                                                    data/rules/durations.tsv states, started
+//                                                    and ended on one day
 const std::vector<std::string>& DefectKinds();
 
 // The pure planning step (exposed for tests).

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "zhijian/intake/gen/values_internal.h"
 
@@ -271,9 +272,18 @@ Value MakeValue(const ItemSpec& spec, Rng& rng, bool fail, std::string_view pass
   auto draw = [&](double lo, double hi) {
     return FormatFixed(lo + (hi - lo) * rng.Unit(), spec.decimals);
   };
+  // A limit printed with `decimals`, or more where fewer would change it (0.15 is not "0.1"):
+  // the printed limit is the one results are judged against.
+  auto limit_text = [](double a, int decimals) {
+    std::string t = FormatFixed(a, decimals);
+    while (decimals < 6 && std::fabs(std::strtod(t.c_str(), nullptr) - a) > 1e-9) {
+      t = FormatFixed(a, ++decimals);
+    }
+    return t;
+  };
   switch (spec.kind) {
     case K::kMax:
-      v.limit = "≤" + FormatFixed(spec.a, spec.decimals == 0 ? 0 : std::max(spec.decimals - 1, 1));
+      v.limit = "≤" + limit_text(spec.a, spec.decimals == 0 ? 0 : std::max(spec.decimals - 1, 1));
       if (spec.a >= 100 && spec.decimals == 0) v.limit = "≤" + FormatFixed(spec.a, 0);
       if (fail) {
         v.result = draw(spec.a * 1.3, spec.a * 3.0);
@@ -284,7 +294,7 @@ Value MakeValue(const ItemSpec& spec, Rng& rng, bool fail, std::string_view pass
       }
       break;
     case K::kMin:
-      v.limit = "≥" + FormatFixed(spec.a, spec.decimals == 0 ? 0 : 1);
+      v.limit = "≥" + limit_text(spec.a, spec.decimals == 0 ? 0 : 1);
       v.result = fail ? draw(spec.a * 0.6, spec.a * 0.9) : draw(spec.lo, spec.hi);
       break;
     case K::kRange:
