@@ -30,7 +30,8 @@ void AddQualityCommand(CLI::App& app, const std::string& db_url, int* exit_code)
 // (report compliance checks, check_cmd.cc).
 void AddCheckCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 // `zhijian intake FILE... [--json]`: reads test reports (PDF, scans, images) into fields.
-void AddIntakeCommand(CLI::App& app, int* exit_code);
+// --hints corrects OCR readings against the registry of --db.
+void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 
 // `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
 // adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then

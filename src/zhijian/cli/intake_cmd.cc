@@ -13,8 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "zhijian/base/principal.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
+#include "zhijian/intake/hints.h"
 #include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
@@ -29,7 +32,46 @@ struct IntakeArgs {
   bool force_ocr = false;
   std::string languages;
   int psm = 0;
+  bool hints = false;
 };
+
+// --hints: the names of the people of the report's institution (found by USCC, else by name, in
+// the registry of --db, read as the local administrator) and the standards of its capabilities,
+// which OCR readings are corrected against (intake/hints.h). An institution the registry does
+// not know gives no hints.
+Result<intake::RegistryHints> HintsFor(store::Database& db, const checks::ReportFacts& report,
+                                       checks::FactsCache* cache) {
+  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  ZJ_ASSIGN_OR_RETURN(checks::RegistryFacts facts,
+                      checks::LoadRegistryFacts(conn.get(), Principal::Cli(), report, cache));
+  intake::RegistryHints hints;
+  std::optional<uint32_t> inst;
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.report.institution.empty() &&
+        facts.institutions[i].uscc == report.report.institution) {
+      inst = i;
+    }
+  }
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.institution_name.empty() && facts.institutions[i].name == report.institution_name) {
+      inst = i;
+    }
+  }
+  if (!inst) return hints;
+  for (const auto& p : facts.people) {
+    if (p.inst == *inst) hints.names.push_back(p.name);
+  }
+  for (const auto& c : facts.capabilities) {
+    if (c.cert < facts.certificates.size() && facts.certificates[c.cert].inst == *inst &&
+        !c.standard_no.empty()) {
+      hints.standards.push_back(c.standard_no);
+    }
+  }
+  std::sort(hints.standards.begin(), hints.standards.end());
+  hints.standards.erase(std::unique(hints.standards.begin(), hints.standards.end()),
+                        hints.standards.end());
+  return hints;
+}
 
 // --layout: the lines and cells intake sees (cells separated by " | "), for diagnosing.
 int PrintLayout(const std::string& file, const intake::Options& opt) {
@@ -97,7 +139,7 @@ void PrintHuman(const std::string& file, const intake::Extraction& ex, double ms
   }
 }
 
-int Run(const IntakeArgs& a) {
+int Run(const IntakeArgs& a, const std::string& db_url) {
   intake::Options opt;
   opt.ocr_dpi = a.dpi;
   opt.allow_ocr = !a.no_ocr;
@@ -110,6 +152,13 @@ int Run(const IntakeArgs& a) {
     ocr = intake::MakeTesseractOcr(t);
     opt.ocr = ocr.get();
   }
+  std::unique_ptr<store::Database> db;
+  checks::FactsCache cache;
+  if (a.hints) {
+    auto opened = OpenDatabase(db_url);
+    if (!opened) return Fail(opened.error(), "intake --hints");
+    db = std::move(*opened);
+  }
   int failed = 0;
   if (a.layout) {
     for (const std::string& file : a.files) failed += PrintLayout(file, opt);
@@ -118,6 +167,15 @@ int Run(const IntakeArgs& a) {
   for (const std::string& file : a.files) {
     const auto start = std::chrono::steady_clock::now();
     auto ex = intake::ReadFile(file, opt);
+    if (ex && db && ex->facts.source == checks::FactsSource::kScan) {
+      // Hints are a help: a registry error leaves the reading as it is, with a warning.
+      auto hints = HintsFor(*db, ex->facts, &cache);
+      if (hints) {
+        intake::ApplyHints(*hints, &*ex);
+      } else {
+        ex->warnings.push_back("registry hints: " + hints.error().message_en());
+      }
+    }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!ex) {
@@ -150,7 +208,7 @@ int Run(const IntakeArgs& a) {
 
 }  // namespace
 
-void AddIntakeCommand(CLI::App& app, int* exit_code) {
+void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "intake", "read test reports (PDF, scanned PDF, PNG/JPEG/TIFF) into fields with confidences");
   auto args = std::make_shared<IntakeArgs>();
@@ -165,7 +223,10 @@ void AddIntakeCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1, 13));
   cmd->add_flag("--ocr", args->force_ocr, "OCR every page, even one with a text layer");
   cmd->add_flag("--layout", args->layout, "print the lines and cells read (diagnostics)");
-  cmd->callback([exit_code, args] { *exit_code = Run(*args); });
+  cmd->add_flag("--hints", args->hints,
+                "correct OCR readings of names and standards against the report's institution in "
+                "the registry of --db (intake/hints.h)");
+  cmd->callback([exit_code, args, &db_url] { *exit_code = Run(*args, db_url); });
 }
 
 }  // namespace zhijian::cli
