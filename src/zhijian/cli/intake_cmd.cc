@@ -32,6 +32,8 @@ struct IntakeArgs {
   bool force_ocr = false;
   std::string languages;
   int psm = 0;
+  double clip = -1;          // < 0: the default (TesseractOptions::clip)
+  std::string numbers_lang;  // "-": do not read numbers again; "": the default
   bool hints = false;
 };
 
@@ -145,10 +147,12 @@ int Run(const IntakeArgs& a, const std::string& db_url) {
   opt.allow_ocr = !a.no_ocr;
   opt.force_ocr = a.force_ocr;
   std::unique_ptr<intake::Ocr> ocr;
-  if (!a.languages.empty() || a.psm != 0) {
+  if (!a.languages.empty() || a.psm != 0 || a.clip >= 0 || !a.numbers_lang.empty()) {
     intake::TesseractOptions t;
     if (!a.languages.empty()) t.languages = a.languages;
     if (a.psm != 0) t.page_segmentation = a.psm;
+    if (a.clip >= 0) t.clip = a.clip;
+    if (!a.numbers_lang.empty()) t.numbers_languages = a.numbers_lang == "-" ? "" : a.numbers_lang;
     ocr = intake::MakeTesseractOcr(t);
     opt.ocr = ocr.get();
   }
@@ -221,6 +225,12 @@ void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code) 
   cmd->add_option("--ocr-lang", args->languages, "Tesseract languages (default: chi_sim)");
   cmd->add_option("--psm", args->psm, "Tesseract page segmentation mode (default: 3)")
       ->check(CLI::Range(1, 13));
+  cmd->add_option("--ocr-clip", args->clip,
+                  "seal clearing before OCR: pixels lighter than this share of ink..paper become "
+                  "paper (default 0.62; 0 = off)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--ocr-numbers", args->numbers_lang,
+                  "Tesseract model that reads numbers again (default eng; - = off)");
   cmd->add_flag("--ocr", args->force_ocr, "OCR every page, even one with a text layer");
   cmd->add_flag("--layout", args->layout, "print the lines and cells read (diagnostics)");
   cmd->add_flag("--hints", args->hints,

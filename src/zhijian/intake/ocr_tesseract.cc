@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -100,10 +99,25 @@ struct Engine {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-size_t CodePointCount(const std::string& s) {
+// Whether a single character the page pass read just before a number may be a misread
+// "≥"/"≤" of small table text (it reads them as ">", "二", "和", "E", other letters or
+// nothing): not a digit, a Latin letter of a code ("K258236"), the separators of a date or a
+// range, or the characters around the numbers of dates and page numbers.
+bool SignLike(const std::string& s) {
+  if (s.empty()) return false;
   size_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
+  if (n != 1 || IsDigit(s[0])) return false;
+  if (s.size() == 1 &&
+      ((s[0] >= 'A' && s[0] <= 'Z' && s[0] != 'E') || (s[0] >= 'a' && s[0] <= 'z'))) {
+    return false;
+  }
+  static const char* const kNot[] = {"-",  ".",  "/",  ":",  "：", "~",  "～", "—",  "年",
+                                     "月", "日", "第", "共", "页", "至", "(",  "（", ","};
+  for (const char* k : kNot) {
+    if (s == k) return false;
+  }
+  return true;
 }
 
 // "≥" or "≤" when the ink of [x0, x1] x [y0, y1] of an 8-bit page is one such sign of a text
@@ -292,8 +306,8 @@ class TesseractOcr final : public Ocr {
           if (k == i) continue;
           const Box& o = boxes[k];
           if (!(o.y1 > b.y0 && o.y0 < b.y1 && o.x1 <= b.x0 && o.x1 > left)) continue;
-          const bool one_char = CodePointCount((*words)[k].text) == 1 && o.width() < 1.2 * h &&
-                                b.x0 - o.x1 < 0.6 * h && !IsDigit((*words)[k].text[0]);
+          const bool one_char =
+              SignLike((*words)[k].text) && o.width() < 1.2 * h && b.x0 - o.x1 < 0.6 * h;
           if (one_char && absorbed < 0) {
             absorbed = static_cast<int>(k);
             left = o.x0 - 1;
@@ -339,11 +353,11 @@ class TesseractOcr final : public Ocr {
           continue;
         first = 1;
       }
-      // A sign: the ink left of the first digit within the reading's rectangle (not when the
-      // page pass read a Latin letter there: "K258236" is a number of another kind).
+      // A sign: the ink left of the first digit within the reading's rectangle, when the page
+      // pass read a sign-like character there or nothing ("-" of a date range, "K" of a
+      // number, "月" of a date are not signs).
       std::string sign;
-      const bool latin = prefix.size() == 1 && std::isalpha(static_cast<unsigned char>(prefix[0]));
-      if (!latin) {
+      if (prefix.empty() || SignLike(prefix)) {
         sign = SignGlyph(pix, rx, static_cast<int>(symbols[first].second.x0) - 1,
                          static_cast<int>(b.y0 - 0.1 * h), static_cast<int>(b.y1 + 0.1 * h), h);
       }
