@@ -37,44 +37,6 @@ struct IntakeArgs {
   bool hints = false;
 };
 
-// --hints: the names of the people of the report's institution (found by USCC, else by name, in
-// the registry of --db, read as the local administrator) and the standards of its capabilities,
-// which OCR readings are corrected against (intake/hints.h). An institution the registry does
-// not know gives no hints.
-Result<intake::RegistryHints> HintsFor(store::Database& db, const checks::ReportFacts& report,
-                                       checks::FactsCache* cache) {
-  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
-  ZJ_ASSIGN_OR_RETURN(checks::RegistryFacts facts,
-                      checks::LoadRegistryFacts(conn.get(), Principal::Cli(), report, cache));
-  intake::RegistryHints hints;
-  std::optional<uint32_t> inst;
-  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
-    if (!report.report.institution.empty() &&
-        facts.institutions[i].uscc == report.report.institution) {
-      inst = i;
-    }
-  }
-  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
-    if (!report.institution_name.empty() && facts.institutions[i].name == report.institution_name) {
-      inst = i;
-    }
-  }
-  if (!inst) return hints;
-  for (const auto& p : facts.people) {
-    if (p.inst == *inst) hints.names.push_back(p.name);
-  }
-  for (const auto& c : facts.capabilities) {
-    if (c.cert < facts.certificates.size() && facts.certificates[c.cert].inst == *inst &&
-        !c.standard_no.empty()) {
-      hints.standards.push_back(c.standard_no);
-    }
-  }
-  std::sort(hints.standards.begin(), hints.standards.end());
-  hints.standards.erase(std::unique(hints.standards.begin(), hints.standards.end()),
-                        hints.standards.end());
-  return hints;
-}
-
 // --layout: the lines and cells intake sees (cells separated by " | "), for diagnosing.
 int PrintLayout(const std::string& file, const intake::Options& opt) {
   std::ifstream in(file, std::ios::binary);
@@ -173,7 +135,7 @@ int Run(const IntakeArgs& a, const std::string& db_url) {
     auto ex = intake::ReadFile(file, opt);
     if (ex && db && ex->facts.source == checks::FactsSource::kScan) {
       // Hints are a help: a registry error leaves the reading as it is, with a warning.
-      auto hints = HintsFor(*db, ex->facts, &cache);
+      auto hints = RegistryHintsFor(*db, ex->facts, &cache);
       if (hints) {
         intake::ApplyHints(*hints, &*ex);
       } else {
@@ -211,6 +173,41 @@ int Run(const IntakeArgs& a, const std::string& db_url) {
 }
 
 }  // namespace
+
+Result<intake::RegistryHints> RegistryHintsFor(store::Database& db,
+                                               const checks::ReportFacts& report,
+                                               checks::FactsCache* cache) {
+  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  ZJ_ASSIGN_OR_RETURN(checks::RegistryFacts facts,
+                      checks::LoadRegistryFacts(conn.get(), Principal::Cli(), report, cache));
+  intake::RegistryHints hints;
+  std::optional<uint32_t> inst;
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.report.institution.empty() &&
+        facts.institutions[i].uscc == report.report.institution) {
+      inst = i;
+    }
+  }
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.institution_name.empty() && facts.institutions[i].name == report.institution_name) {
+      inst = i;
+    }
+  }
+  if (!inst) return hints;
+  for (const auto& p : facts.people) {
+    if (p.inst == *inst) hints.names.push_back(p.name);
+  }
+  for (const auto& c : facts.capabilities) {
+    if (c.cert < facts.certificates.size() && facts.certificates[c.cert].inst == *inst &&
+        !c.standard_no.empty()) {
+      hints.standards.push_back(c.standard_no);
+    }
+  }
+  std::sort(hints.standards.begin(), hints.standards.end());
+  hints.standards.erase(std::unique(hints.standards.begin(), hints.standards.end()),
+                        hints.standards.end());
+  return hints;
+}
 
 void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   auto* cmd = app.add_subcommand(
