@@ -12,7 +12,9 @@
 # The registry is `gen registry --scale demo --seed 1 --today 2025-06-01`; the corpora are
 # `gen reports` with seeds 1 (text) and 2 (scans), defects 0.3. Each corpus is read by one
 # `zhijian intake --json` process (one Tesseract engine, initialised on the first page: its
-# ~1 s is in the first file's time; the median is unaffected). Scored by bench/intake_score.py.
+# ~1 s is in the first file's time; the median is unaffected). Scans are read with --hints
+# against the registry the corpus was drawn from (names and standards of the report's
+# institution, intake/hints.h), as a checker would. Scored by bench/intake_score.py.
 set -euo pipefail
 BIN=$(realpath "${1:-build/zhijian}")
 DATA=${2:-$(dirname "$BIN")/bench-intake}
@@ -41,6 +43,7 @@ echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc
 (cd "$DATA/text" && "$BIN" intake --json pdf/*.pdf >"$DATA/text-intake.jsonl") || true
 python3 "$HERE/intake_score.py" "$DATA/text/labels.jsonl" "$DATA/text-intake.jsonl" pdf \
   "text PDFs ($TEXT reports)"
-(cd "$DATA/scan" && "$BIN" intake --json scan/r*.pdf >"$DATA/scan-intake.jsonl") || true
+(cd "$DATA/scan" && "$BIN" --db "sqlite:$DATA/text/registry.db" intake --json --hints scan/r*.pdf \
+  >"$DATA/scan-intake.jsonl") || true
 python3 "$HERE/intake_score.py" "$DATA/scan/labels.jsonl" "$DATA/scan-intake.jsonl" scan \
   "scans ($SCANS reports, 200-300 dpi)"

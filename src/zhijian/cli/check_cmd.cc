@@ -39,6 +39,7 @@
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/progress.h"
+#include "zhijian/intake/hints.h"
 #include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
@@ -55,6 +56,7 @@ struct CheckArgs {
   bool quiet = false;
   std::string today;
   std::string fail_on;
+  bool hints = false;
 };
 
 // One report read from a file.
@@ -84,8 +86,13 @@ std::string Lower(std::string s) {
 // ---- documents: the call site of the intake module (issue 5, part 1) --------------------------
 // A PDF (text layer, or OCR for pages without one) or an image, read by intake into the same
 // checks::ReportFacts a registration gives; documents then flow through the same checks.
-Result<checks::ReportFacts> ReadDocument(const std::string& path) {
+// With `hints` (check --hints) OCR'd names and standard numbers are corrected against the
+// registry (intake/hints.h); a registry error leaves the reading as it is.
+Result<checks::ReportFacts> ReadDocument(const std::string& path, store::Database* hints) {
   ZJ_ASSIGN_OR_RETURN(intake::Extraction read, intake::ReadFile(path));
+  if (hints && read.facts.source == checks::FactsSource::kScan) {
+    if (auto h = RegistryHintsFor(*hints, read.facts, nullptr)) intake::ApplyHints(*h, &read);
+  }
   return std::move(read.facts);
 }
 
@@ -123,10 +130,11 @@ void ReadJsonLines(const std::string& file, const std::string& text, std::vector
   }
 }
 
-void ReadFile(const std::string& file, std::vector<Item>* items, std::vector<ReadError>* errors) {
+void ReadFile(const std::string& file, std::vector<Item>* items, std::vector<ReadError>* errors,
+              store::Database* hints) {
   const std::string ext = Lower(fs::path(file).extension().string());
   if (IsDocument(ext)) {
-    auto facts = ReadDocument(file);
+    auto facts = ReadDocument(file, hints);
     if (!facts) {
       errors->push_back({file, 0, facts.error()});
     } else {
@@ -265,7 +273,7 @@ int Run(const CheckArgs& a, const std::string& db_url) {
   }
   std::vector<Item> items;
   std::vector<ReadError> errors;
-  for (const auto& f : a.files) ReadFile(f, &items, &errors);
+  for (const auto& f : a.files) ReadFile(f, &items, &errors, a.hints ? db->get() : nullptr);
   for (const auto& e : errors) {
     std::cerr << Where(e.file, e.line) << ": error: " << e.error.message_en() << " / "
               << e.error.message_zh()
@@ -391,6 +399,9 @@ void AddCheckCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
                     "reports: .json/.jsonl (registration JSON + document fields), or documents "
                     "(.pdf, .png, .jpg, .tif: read by intake, OCR for scans)");
   check->add_flag("--json", args->json, "print one JSON object");
+  check->add_flag("--hints", args->hints,
+                  "correct OCR'd signatory names and standard numbers of scans against the "
+                  "registry (intake/hints.h)");
   check->add_flag("--store", args->store, "store the checks in the database (audited)");
   check->add_flag("--pending", args->pending,
                   "check the registered reports not yet checked on arrival, and store them");

@@ -13,8 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "zhijian/base/principal.h"
+#include "zhijian/checks/compliance_store.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
+#include "zhijian/intake/hints.h"
 #include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
@@ -29,6 +32,9 @@ struct IntakeArgs {
   bool force_ocr = false;
   std::string languages;
   int psm = 0;
+  double clip = -1;          // < 0: the default (TesseractOptions::clip)
+  std::string numbers_lang;  // "-": do not read numbers again; "": the default
+  bool hints = false;
 };
 
 // --layout: the lines and cells intake sees (cells separated by " | "), for diagnosing.
@@ -97,18 +103,27 @@ void PrintHuman(const std::string& file, const intake::Extraction& ex, double ms
   }
 }
 
-int Run(const IntakeArgs& a) {
+int Run(const IntakeArgs& a, const std::string& db_url) {
   intake::Options opt;
   opt.ocr_dpi = a.dpi;
   opt.allow_ocr = !a.no_ocr;
   opt.force_ocr = a.force_ocr;
   std::unique_ptr<intake::Ocr> ocr;
-  if (!a.languages.empty() || a.psm != 0) {
+  if (!a.languages.empty() || a.psm != 0 || a.clip >= 0 || !a.numbers_lang.empty()) {
     intake::TesseractOptions t;
     if (!a.languages.empty()) t.languages = a.languages;
     if (a.psm != 0) t.page_segmentation = a.psm;
+    if (a.clip >= 0) t.clip = a.clip;
+    if (!a.numbers_lang.empty()) t.numbers_languages = a.numbers_lang == "-" ? "" : a.numbers_lang;
     ocr = intake::MakeTesseractOcr(t);
     opt.ocr = ocr.get();
+  }
+  std::unique_ptr<store::Database> db;
+  checks::FactsCache cache;
+  if (a.hints) {
+    auto opened = OpenDatabase(db_url);
+    if (!opened) return Fail(opened.error(), "intake --hints");
+    db = std::move(*opened);
   }
   int failed = 0;
   if (a.layout) {
@@ -118,6 +133,15 @@ int Run(const IntakeArgs& a) {
   for (const std::string& file : a.files) {
     const auto start = std::chrono::steady_clock::now();
     auto ex = intake::ReadFile(file, opt);
+    if (ex && db && ex->facts.source == checks::FactsSource::kScan) {
+      // Hints are a help: a registry error leaves the reading as it is, with a warning.
+      auto hints = RegistryHintsFor(*db, ex->facts, &cache);
+      if (hints) {
+        intake::ApplyHints(*hints, &*ex);
+      } else {
+        ex->warnings.push_back("registry hints: " + hints.error().message_en());
+      }
+    }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!ex) {
@@ -150,7 +174,42 @@ int Run(const IntakeArgs& a) {
 
 }  // namespace
 
-void AddIntakeCommand(CLI::App& app, int* exit_code) {
+Result<intake::RegistryHints> RegistryHintsFor(store::Database& db,
+                                               const checks::ReportFacts& report,
+                                               checks::FactsCache* cache) {
+  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
+  ZJ_ASSIGN_OR_RETURN(checks::RegistryFacts facts,
+                      checks::LoadRegistryFacts(conn.get(), Principal::Cli(), report, cache));
+  intake::RegistryHints hints;
+  std::optional<uint32_t> inst;
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.report.institution.empty() &&
+        facts.institutions[i].uscc == report.report.institution) {
+      inst = i;
+    }
+  }
+  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
+    if (!report.institution_name.empty() && facts.institutions[i].name == report.institution_name) {
+      inst = i;
+    }
+  }
+  if (!inst) return hints;
+  for (const auto& p : facts.people) {
+    if (p.inst == *inst) hints.names.push_back(p.name);
+  }
+  for (const auto& c : facts.capabilities) {
+    if (c.cert < facts.certificates.size() && facts.certificates[c.cert].inst == *inst &&
+        !c.standard_no.empty()) {
+      hints.standards.push_back(c.standard_no);
+    }
+  }
+  std::sort(hints.standards.begin(), hints.standards.end());
+  hints.standards.erase(std::unique(hints.standards.begin(), hints.standards.end()),
+                        hints.standards.end());
+  return hints;
+}
+
+void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "intake", "read test reports (PDF, scanned PDF, PNG/JPEG/TIFF) into fields with confidences");
   auto args = std::make_shared<IntakeArgs>();
@@ -163,9 +222,18 @@ void AddIntakeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--ocr-lang", args->languages, "Tesseract languages (default: chi_sim)");
   cmd->add_option("--psm", args->psm, "Tesseract page segmentation mode (default: 3)")
       ->check(CLI::Range(1, 13));
+  cmd->add_option("--ocr-clip", args->clip,
+                  "seal clearing before OCR: pixels lighter than this share of ink..paper become "
+                  "paper (default 0.62; 0 = off)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--ocr-numbers", args->numbers_lang,
+                  "Tesseract model that reads numbers again (default eng; - = off)");
   cmd->add_flag("--ocr", args->force_ocr, "OCR every page, even one with a text layer");
   cmd->add_flag("--layout", args->layout, "print the lines and cells read (diagnostics)");
-  cmd->callback([exit_code, args] { *exit_code = Run(*args); });
+  cmd->add_flag("--hints", args->hints,
+                "correct OCR readings of names and standards against the report's institution in "
+                "the registry of --db (intake/hints.h)");
+  cmd->callback([exit_code, args, &db_url] { *exit_code = Run(*args, db_url); });
 }
 
 }  // namespace zhijian::cli

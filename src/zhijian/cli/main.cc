@@ -319,7 +319,7 @@ int Main(int argc, char** argv) {
   AddLedgerCommand(app, db_url, &command_exit);
   AddQualityCommand(app, db_url, &command_exit);
   AddCheckCommand(app, db_url, &command_exit);
-  AddIntakeCommand(app, &command_exit);
+  AddIntakeCommand(app, db_url, &command_exit);
 
   // Usage errors exit 2 (CLI11's own codes, 100-120, would mean nothing to scripts); --help and
   // --version print and exit 0.

@@ -552,7 +552,9 @@ std::vector<Column> HeaderColumns(const Line& line) {
     auto seg = SegmentHeader(t);
     if (seg.empty() && t.size() >= 3) {
       for (const auto& [w, k] : HeaderWords()) {
-        if (w.size() >= 3 && WithinOne(t, w)) {
+        // One character misread, or the last one dropped ("单项判" for 单项判定).
+        if (w.size() >= 3 &&
+            (WithinOne(t, w) || (t.size() + 1 == w.size() && w.compare(0, t.size(), t) == 0))) {
           seg = {{k, t.size()}};
           break;
         }
@@ -719,6 +721,12 @@ std::string OcrValue(const std::string& text, double* conf) {
     t = std::regex_replace(t, lost_point, "$1.$2");
     *conf *= 0.8;
   }
+  // The table's end mark "以下空白" OCR joined to the last row's value ("0.03以下空").
+  static const std::regex end_mark("^((?:<|>|≤|≥)?[0-9]+(?:\\.[0-9]+)?) ?以.{0,12}$");
+  if (std::regex_match(t, end_mark)) {
+    t = std::regex_replace(t, end_mark, "$1");
+    *conf *= 0.8;
+  }
   // (std::regex works on bytes: multi-byte signs must be alternatives, not a bracket.)
   static const std::regex number("(?:<|>|≤|≥)?[0-9]+(\\.[0-9]+)?");
   auto begin = std::sregex_iterator(t.begin(), t.end(), number);
@@ -861,6 +869,11 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
     t.item = TrimNoise(t.item, false);
     t.parameter = TrimNoise(t.parameter, false);
     t.unit = TrimNoise(t.unit, false);
+    // The end mark "以下空白" OCR joined to the last row ("级以下", "以下空").
+    if (const size_t end = t.unit.find("以下"); end != std::string::npos) {
+      t.unit = t.unit.substr(0, end);
+      *conf *= 0.8;
+    }
     if (auto u = SnapUnit(t.unit)) {
       t.unit = *u;
       *conf *= 0.85;

@@ -215,6 +215,24 @@ TEST(Fields, OcrRepairs) {
   EXPECT_LT(ex.line_confidence[0], c);
 }
 
+// A heading OCR cut short by its last character still names its column; the table's end mark
+// OCR joined to the last value is not part of it.
+TEST(Fields, OcrShortHeadingAndEndMark) {
+  PageText p = A4();
+  p.ocr = true;
+  const double xs[] = {50, 90, 190, 250, 320, 390, 450};
+  const char* head[] = {"序号", "检验项目", "单位", "标准要求", "检验结果", "单项判", "检验依据"};
+  for (int i = 0; i < 7; ++i) Put(&p, head[i], xs[i], 160, 10, 0.9);
+  const char* row[] = {"1", "铅", "mg/L以下", "≤0.01", "0.003以下空", "合格", "GB/T 5750.6-2023"};
+  for (int i = 0; i < 7; ++i) Put(&p, row[i], xs[i], 180, 10, 0.9);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  ASSERT_EQ(ex.facts.report.test_lines.size(), 1u);
+  EXPECT_EQ(ex.facts.report.test_lines[0].verdict, "合格");
+  EXPECT_EQ(ex.facts.report.test_lines[0].result, "0.003");
+  EXPECT_EQ(ex.facts.report.test_lines[0].unit, "mg/L");
+  EXPECT_LT(ex.line_confidence[0], 0.9);
+}
+
 // The same misreadings on a text layer are kept as printed: repairs are for OCR only.
 TEST(Fields, NoOcrRepairsOnATextLayer) {
   PageText p = A4();

@@ -9,7 +9,9 @@
 //              tesseract::TessBaseAPI per thread (thread_local, initialised on the thread's first
 //              page — init is slow — and reused); languages and page segmentation mode are
 //              options (docs/intake.md has the measurements behind the defaults); words carry
-//              Tesseract's text-line number.
+//              Tesseract's text-line number. Before OCR, marks lighter than the text (the
+//              seal) are turned into paper; after it, numbers are read again for their decimal
+//              points and "≤"/"≥" signs (TesseractOptions).
 //              Debian's libtesseract uses OpenMP, whose runtime reads OMP_THREAD_LIMIT once, when
 //              the process loads it: setting the variable later has no effect. A process that
 //              OCRs must therefore START with OMP_THREAD_LIMIT=1 (measured: 3.5 s instead of
@@ -95,6 +97,17 @@ struct TesseractOptions {
   // of various sizes, 6 one block); kSparse always uses 11.
   int page_segmentation = 3;
   std::string datapath;  // "" = Tesseract's default (TESSDATA_PREFIX or the built-in path)
+  // Before OCR, every pixel lighter than `clip` of the way from the page's ink level (its
+  // darkest 0.5%) to its paper level (its median) becomes paper: the seal (red, a middle gray in
+  // a gray scan) leaves the issue date and names under it. 0: the page as scanned. 0.62 read
+  // 0.912 of the bench's scan fields, 0.55 0.896, 0.70 0.872 (docs/intake.md "OCR settings").
+  double clip = 0.62;
+  // Words of a kPage pass that read as a number are read again one by one with this model
+  // ("" = not), as one line of digits, "." and "<"/">" (a whitelist), left-extended over a sign
+  // the page pass dropped or misread as one character; the second reading is kept only with the
+  // same digits (it adds a decimal point, never changes a digit), and a "≥"/"≤" left of the
+  // digits is recognised by its shape (chi_sim has no such characters). About 10-20 ms a word.
+  std::string numbers_languages = "eng";
 };
 
 // A Tesseract-backed Ocr (see the top comment).

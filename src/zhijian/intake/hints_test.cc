@@ -1,0 +1,73 @@
+#include "zhijian/intake/hints.h"
+
+#include <gtest/gtest.h>
+
+namespace zhijian::intake {
+namespace {
+
+Extraction Scan() {
+  Extraction ex;
+  ex.facts.source = checks::FactsSource::kScan;
+  ex.facts.approver = "袁春乐";
+  ex.facts.reviewer = "李明";
+  ex.facts.chief_tester = "王小";  // one character dropped from 王小红
+  ex.facts.report.signatories = {"袁春乐"};
+  ledger::TestLine a;
+  a.standard = "GB/T 5750.8-2023";  // "6" read as "8"
+  ledger::TestLine b;
+  b.standard = "GB 5749-2021";  // another edition of a candidate (one digit off): stays
+  ledger::TestLine c;
+  c.standard = "HJ 535-2009";  // a candidate
+  ex.facts.report.test_lines = {a, b, c};
+  ex.line_confidence = {0.9, 0.9, 0.9};
+  for (const char* f : {"approver", "reviewer", "chief_tester", "signatories", "test_lines"}) {
+    ex.confidence[f] = 0.9;
+  }
+  return ex;
+}
+
+RegistryHints Hints() {
+  RegistryHints h;
+  h.names = {"袁春东", "李明", "王小红", "赵六"};
+  h.standards = {"GB/T 5750.6-2023", "GB 5749-2022", "HJ 535-2009"};
+  return h;
+}
+
+TEST(Hints, CorrectsOcrNamesAndStandardsOneCharacterAwayFromOneCandidate) {
+  Extraction ex = Scan();
+  EXPECT_EQ(ApplyHints(Hints(), &ex), 3);
+  EXPECT_EQ(ex.facts.approver, "袁春东");
+  EXPECT_EQ(ex.facts.report.signatories, std::vector<std::string>{"袁春东"});
+  EXPECT_EQ(ex.facts.reviewer, "李明");
+  EXPECT_EQ(ex.facts.chief_tester, "王小红");
+  EXPECT_EQ(ex.facts.report.test_lines[0].standard, "GB/T 5750.6-2023");
+  EXPECT_EQ(ex.facts.report.test_lines[1].standard, "GB 5749-2021");
+  EXPECT_EQ(ex.facts.report.test_lines[2].standard, "HJ 535-2009");
+  // Corrected values are less certain; the others keep their confidence.
+  EXPECT_NEAR(ex.confidence["approver"], 0.72, 1e-9);
+  EXPECT_NEAR(ex.confidence["signatories"], 0.72, 1e-9);
+  EXPECT_NEAR(ex.confidence["reviewer"], 0.9, 1e-9);
+  EXPECT_NEAR(ex.line_confidence[0], 0.72, 1e-9);
+  EXPECT_NEAR(ex.line_confidence[1], 0.9, 1e-9);
+  EXPECT_NEAR(ex.confidence["test_lines"], 0.72, 1e-9);
+  EXPECT_EQ(ex.warnings.size(), 3u);
+}
+
+TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
+  RegistryHints h = Hints();
+  h.names.push_back("袁春西");  // now two candidates are one character from 袁春乐
+  Extraction ex = Scan();
+  ex.facts.reviewer = "张三丰";  // far from every candidate
+  ApplyHints(h, &ex);
+  EXPECT_EQ(ex.facts.approver, "袁春乐");
+  EXPECT_EQ(ex.facts.reviewer, "张三丰");
+
+  Extraction text = Scan();
+  text.facts.source = checks::FactsSource::kTextPdf;
+  EXPECT_EQ(ApplyHints(Hints(), &text), 0);
+  EXPECT_EQ(text.facts.approver, "袁春乐");
+  EXPECT_EQ(text.facts.report.test_lines[0].standard, "GB/T 5750.8-2023");
+}
+
+}  // namespace
+}  // namespace zhijian::intake
