@@ -92,12 +92,12 @@ sqlite3 "$DIR/zj.db" "DELETE FROM reports WHERE code = '$CODE'"
 refuse "deleted report row" 1 "entry $LEAF (report $CODE): log.report-missing" \
   "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
-sqlite3 "$DIR/zj.db" "DELETE FROM log_entries WHERE leaf_index = 5"
-refuse "deleted entry" 1 "entry 5: log.entry-missing" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
+sqlite3 "$DIR/zj.db" "DELETE FROM log_bundles WHERE idx = 0"
+refuse "deleted entry bundle" 1 "entry 0: log.entry-missing" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
-L9=$(sqlite3 "$DIR/zj.db" "SELECT leaf_index FROM reports WHERE report_no = 'JL-9'")
-sqlite3 "$DIR/zj.db" "UPDATE log_entries SET entry = substr(entry, 1, 50) || X'FF' || substr(entry, 52) WHERE leaf_index = $L9"
-refuse "changed entry" 1 "entry $L9: log.leaf-hash-mismatch" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
+# Byte 50 of the first entry of bundle 0 (after its 2-byte length): leaf 0.
+sqlite3 "$DIR/zj.db" "UPDATE log_bundles SET entries = substr(entries, 1, 52) || X'FF' || substr(entries, 54) WHERE idx = 0"
+refuse "changed entry" 1 "entry 0: log.leaf-hash-mismatch" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
 "$BIN" keys init --dir "$DIR/other" --name zj.example.cn/log >/dev/null
 refuse "another key" 1 "log.checkpoint-signature" "$BIN" --db "$DB" log audit --key "$DIR/other/log.pub"
