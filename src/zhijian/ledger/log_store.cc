@@ -131,11 +131,10 @@ Result<void> UpsertBundles(store::Connection& tx,
 // bundles and prefixes (the stored leaf hashes' prefixes, so that a changed entry stays
 // visible to the auditor) in one transaction, then deleted. A gap in the old rows is refused:
 // the bundles could not say which entry is missing.
-Result<void> MoveLegacyEntries(store::Database& db) {
-  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
-  ZJ_ASSIGN_OR_RETURN(auto any, conn->QueryOne("SELECT leaf_index FROM log_entries LIMIT 1"));
+Result<void> MoveLegacyEntries(store::Connection& conn) {
+  ZJ_ASSIGN_OR_RETURN(auto any, conn.QueryOne("SELECT leaf_index FROM log_entries LIMIT 1"));
   if (!any) return Ok();
-  return store::WithTransaction(conn.get(), [](store::Connection& tx) -> Result<void> {
+  return store::WithTransaction(conn, [](store::Connection& tx) -> Result<void> {
     ZJ_TRY(tx.Exec("UPDATE log_head SET size = size WHERE id = 1"));  // the appenders' lock
     ZJ_ASSIGN_OR_RETURN(auto stored, tx.QueryOne("SELECT COUNT(*) FROM log_bundles"));
     if (stored && stored->Int(0) != 0) {
@@ -202,7 +201,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(store::Database& db, std::strin
     std::vector<Value> p{std::string(wanted->name())};
     ZJ_TRY(conn->Exec("UPDATE log_head SET hash_alg = ? WHERE id = 1 AND size = 0", p));
   }
-  ZJ_TRY(MoveLegacyEntries(db));
+  ZJ_TRY(MoveLegacyEntries(conn.get()));
   return std::unique_ptr<LogStore>(new LogStore(db, *wanted));
 }
 
