@@ -8,6 +8,9 @@
 //   ZJ_BENCH_PG_URL=postgresql://... (also into that PostgreSQL database, which must be empty)
 //   ZJ_BENCH_SQL="PRAGMA ..."         (run on the fresh database first; for experiments)
 //   ZJ_BENCH_DIR=/dev/shm             (where the SQLite file goes; default /tmp)
+//   ZJ_BENCH_THREADS=1                (threads of a batch's CPU-only work; default 2)
+//   ZJ_BENCH_WAL=1                    (SQLite in WAL mode; default: the rollback journal of
+//                                      `zhijian reports register`, store::OpenOptions)
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
@@ -75,6 +78,7 @@ struct Fixture {
     }
     store::OpenOptions o;
     o.sqlite_cache_mib = 1024;  // as `zhijian reports register` (cli OpenDatabase bulk)
+    o.sqlite_bulk_journal = std::getenv("ZJ_BENCH_WAL") == nullptr;
     auto opened = store::Database::Open(url, o);
     if (!opened) {
       std::fprintf(stderr, "%s\n", opened.error().ToString().c_str());
@@ -108,6 +112,8 @@ struct Fixture {
     log = std::move(*LogStore::Open(*db));
     LedgerOptions lo;
     lo.code_secret = std::string(32, 'b');
+    const char* threads = std::getenv("ZJ_BENCH_THREADS");  // default 2, as the CLI
+    lo.threads = threads ? std::atoi(threads) : 2;
     ledger = std::move(*ReportLedger::Open(*db, *log, SystemClock::Instance(), lo));
   }
   ~Fixture() {

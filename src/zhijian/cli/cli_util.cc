@@ -15,7 +15,8 @@ int Fail(const Error& e, const std::string& where) {
   return 1;
 }
 
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk) {
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk,
+                                                      bool bulk_journal) {
   if (url.rfind("sqlite:", 0) == 0 && url != "sqlite::memory:") {
     std::filesystem::path p(url.substr(7));
     std::error_code ec;
@@ -23,6 +24,7 @@ Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bo
   }
   store::OpenOptions options;
   if (bulk) options.sqlite_cache_mib = 1024;
+  options.sqlite_bulk_journal = bulk_journal;
   return store::Database::Open(url, options);
 }
 

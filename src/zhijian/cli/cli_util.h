@@ -18,6 +18,9 @@ int Fail(const Error& error, const std::string& where = "");
 // that a fresh checkout works; applies pending migrations.
 // `bulk`: for commands that write many rows in one transaction (import, gen --load,
 // demo-init): a 1 GiB SQLite page cache per connection (store::OpenOptions::sqlite_cache_mib).
-Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk = false);
+// `bulk_journal`: SQLite's rollback journal instead of WAL while this process has the file
+// (store::OpenOptions::sqlite_bulk_journal; `reports register`).
+Result<std::unique_ptr<store::Database>> OpenDatabase(const std::string& url, bool bulk = false,
+                                                      bool bulk_journal = false);
 
 }  // namespace zhijian::cli

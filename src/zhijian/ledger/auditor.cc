@@ -14,6 +14,7 @@ using store::Value;
 
 constexpr size_t kKeptFindings = 1000;
 constexpr int64_t kPage = 2000;
+constexpr int64_t kBundlesPerPage = 8;
 
 class Findings {
  public:
@@ -192,88 +193,163 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
     }
   };
   check_checkpoints();
-  uint64_t expected = 0;
+  // One leaf: its hash into the tree, its prefix row, its event and report rows.
+  struct LeafRows {
+    std::optional<int64_t> prefix;
+    std::optional<store::Row> event;  // the event and report columns of the query below
+  };
+  auto check_leaf = [&](uint64_t leaf, const std::string& entry, const LeafRows& rows) {
+    ++report.entries;
+    const Hash leaf_hash = hasher.HashLeaf(entry);
+    if (rows.prefix != LeafPrefix(leaf_hash)) {
+      findings.Add("log.leaf-hash-mismatch",
+                   rows.prefix ? "the stored leaf-hash prefix is not that of H(0x00 ‖ entry)"
+                               : "the entry has no leaf-hash prefix row",
+                   leaf);
+    }
+    range.Append(leaf_hash, sink);
+    tiles.Flush();
+    check_checkpoints();
+    Result<ReportEvent> decoded = DecodeEvent(entry);
+    if (!decoded) {
+      findings.Add("log.entry-malformed", decoded.error().ToString(), leaf);
+      return;
+    }
+    if (!rows.event) {
+      findings.Add("log.event-missing", "the entry has no event row in the database", leaf,
+                   decoded->code);
+      return;
+    }
+    const store::Row& row = *rows.event;
+    if (row.IsNull(4) || (!row.IsNull(16) && row.IsNull(15))) {
+      findings.Add("log.report-missing", "the report row of this entry is missing", leaf,
+                   decoded->code);
+      return;
+    }
+    ReportRecord r;
+    r.code = row.Text(5);
+    r.input.institution = row.Text(6);
+    r.input.report_no = row.Text(7);
+    r.input.certificate = row.Text(8);
+    r.input.issue_date = row.Text(9);
+    r.input.document_sha256 = DigestFrom(row.Bytes(10));
+    r.salt = row.Bytes(11);
+    r.input.client = row.Text(12);
+    r.input.sample = row.Text(13);
+    r.results_text = row.Text(14);
+    EventRecord ev;
+    ev.type = ParseType(row.Text(1)).value_or(EventType::kIssue);
+    ev.leaf_index = leaf;
+    ev.reason = row.Text(2);
+    ev.registered_at_ms = row.Int(3);
+    ev.code = r.code;
+    ev.original_code = row.OptText(15).value_or("");
+    Result<ReportEvent> rebuilt = ReportLedger::EventOf(r, ev);
+    Result<std::string> bytes =
+        rebuilt ? EncodeEvent(*rebuilt) : Result<std::string>(rebuilt.error());
+    if (!bytes || *bytes != entry) {
+      const std::string what =
+          rebuilt ? FirstDifference(*decoded, *rebuilt) : rebuilt.error().ToString();
+      findings.Add("log.report-differs",
+                   "the database's " + what +
+                       " differs from the log entry (changed after "
+                       "registration)",
+                   leaf, decoded->code);
+    }
+  };
+  // The bundles in order, a page at a time, with the rows of their leaves.
+  uint64_t expected_bundle = 0;
+  bool ended = false;  // a bundle with fewer than 256 entries was read: it must be the last
   for (int64_t after = -1;;) {
-    std::vector<Value> p{after, kPage};
-    ZJ_ASSIGN_OR_RETURN(
-        auto rows,
-        conn->Query("SELECT l.leaf_index, l.entry, l.leaf_hash, e.leaf_index, e.type, e.reason, "
-                    "e.registered_at_ms, a.id, a.code, a.institution_uscc, a.report_no, "
-                    "a.certificate_no, a.issue_date, a.document_sha256, a.salt, a.client, "
-                    "a.sample, a.results, o.code, e.original_report_id FROM log_entries l LEFT "
-                    "JOIN report_events e ON e.leaf_index = l.leaf_index LEFT JOIN reports a ON "
-                    "a.id = e.report_id LEFT JOIN reports o ON o.id = e.original_report_id WHERE "
-                    "l.leaf_index > ? ORDER BY l.leaf_index LIMIT ?",
-                    p));
-    if (rows.empty()) break;
-    for (const auto& row : rows) {
-      const auto leaf = static_cast<uint64_t>(row.Int(0));
-      after = row.Int(0);
-      if (leaf != expected) {
-        findings.Add("log.entry-missing",
-                     leaf > expected ? "entries " + std::to_string(expected) + ".." +
-                                           std::to_string(leaf - 1) + " are missing"
-                                     : "entry numbered out of order",
-                     expected);
-        expected = leaf;
-      }
-      ++expected;
-      ++report.entries;
-      const std::string entry = row.Bytes(1);
-      const Hash leaf_hash = hasher.HashLeaf(entry);
-      if (row.Bytes(2) != HashBytes(leaf_hash)) {
-        findings.Add("log.leaf-hash-mismatch", "the stored leaf hash is not H(0x00 ‖ entry)", leaf);
-      }
-      range.Append(leaf_hash, sink);
-      tiles.Flush();
-      check_checkpoints();
-      Result<ReportEvent> decoded = DecodeEvent(entry);
-      if (!decoded) {
-        findings.Add("log.entry-malformed", decoded.error().ToString(), leaf);
-        continue;
-      }
-      if (row.IsNull(3)) {
-        findings.Add("log.event-missing", "the entry has no event row in the database", leaf,
-                     decoded->code);
-        continue;
-      }
-      if (row.IsNull(7) || (!row.IsNull(19) && row.IsNull(18))) {
-        findings.Add("log.report-missing", "the report row of this entry is missing", leaf,
-                     decoded->code);
-        continue;
-      }
-      ReportRecord r;
-      r.code = row.Text(8);
-      r.input.institution = row.Text(9);
-      r.input.report_no = row.Text(10);
-      r.input.certificate = row.Text(11);
-      r.input.issue_date = row.Text(12);
-      r.input.document_sha256 = DigestFrom(row.Bytes(13));
-      r.salt = row.Bytes(14);
-      r.input.client = row.Text(15);
-      r.input.sample = row.Text(16);
-      r.results_text = row.Text(17);
-      EventRecord ev;
-      ev.type = ParseType(row.Text(4)).value_or(EventType::kIssue);
-      ev.leaf_index = leaf;
-      ev.reason = row.Text(5);
-      ev.registered_at_ms = row.Int(6);
-      ev.code = r.code;
-      ev.original_code = row.OptText(18).value_or("");
-      Result<ReportEvent> rebuilt = ReportLedger::EventOf(r, ev);
-      Result<std::string> bytes =
-          rebuilt ? EncodeEvent(*rebuilt) : Result<std::string>(rebuilt.error());
-      if (!bytes || *bytes != entry) {
-        const std::string what =
-            rebuilt ? FirstDifference(*decoded, *rebuilt) : rebuilt.error().ToString();
-        findings.Add("log.report-differs",
-                     "the database's " + what +
-                         " differs from the log entry (changed after "
-                         "registration)",
-                     leaf, decoded->code);
+    std::vector<Value> p{after, kBundlesPerPage};
+    ZJ_ASSIGN_OR_RETURN(auto bundles, conn->Query("SELECT idx, entries FROM log_bundles WHERE "
+                                                  "idx > ? ORDER BY idx LIMIT ?",
+                                                  p));
+    if (bundles.empty()) break;
+    after = bundles.back().Int(0);
+    const auto first_leaf =
+        static_cast<int64_t>(static_cast<uint64_t>(bundles.front().Int(0)) << kTileHeight);
+    const auto end_leaf = static_cast<int64_t>((static_cast<uint64_t>(after) + 1) << kTileHeight);
+    std::map<uint64_t, LeafRows> leaves;
+    {
+      std::vector<Value> q{first_leaf, end_leaf};
+      ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT leaf_index, prefix FROM "
+                                                 "log_leaf_prefixes WHERE leaf_index >= ? AND "
+                                                 "leaf_index < ?",
+                                                 q));
+      for (const auto& row : rows) leaves[static_cast<uint64_t>(row.Int(0))].prefix = row.Int(1);
+      ZJ_ASSIGN_OR_RETURN(
+          auto events,
+          conn->Query("SELECT e.leaf_index, e.type, e.reason, e.registered_at_ms, a.id, a.code, "
+                      "a.institution_uscc, a.report_no, a.certificate_no, a.issue_date, "
+                      "a.document_sha256, a.salt, a.client, a.sample, a.results, o.code, "
+                      "e.original_report_id FROM report_events e LEFT JOIN reports a ON a.id = "
+                      "e.report_id LEFT JOIN reports o ON o.id = e.original_report_id WHERE "
+                      "e.leaf_index >= ? AND e.leaf_index < ?",
+                      q));
+      for (auto& row : events) {
+        const auto leaf = static_cast<uint64_t>(row.Int(0));
+        leaves[leaf].event = std::move(row);
       }
     }
+    for (const auto& b : bundles) {
+      const auto idx = static_cast<uint64_t>(b.Int(0));
+      const uint64_t base = idx << kTileHeight;
+      if (ended || idx != expected_bundle) {
+        const uint64_t from = ended ? range.size() : expected_bundle << kTileHeight;
+        findings.Add("log.entry-missing",
+                     idx > expected_bundle
+                         ? "entries " + std::to_string(from) + ".." + std::to_string(base - 1) +
+                               " are missing"
+                         : "entry bundle " + std::to_string(idx) + " follows a partial one",
+                     from);
+      }
+      expected_bundle = idx + 1;
+      const std::string bytes = b.Bytes(1);
+      Result<std::vector<std::string>> entries = DecodeEntryBundle(bytes);
+      std::vector<std::string> good;
+      if (entries) {
+        good = std::move(*entries);
+      } else {
+        // Keep the entries before the damage; name the first that does not decode.
+        size_t pos = 0;
+        while (bytes.size() - pos >= 2) {
+          const size_t len = (size_t{static_cast<uint8_t>(bytes[pos])} << 8) |
+                             static_cast<uint8_t>(bytes[pos + 1]);
+          if (bytes.size() - pos - 2 < len) break;
+          good.push_back(bytes.substr(pos + 2, len));
+          pos += 2 + len;
+        }
+        findings.Add("log.entry-malformed",
+                     "entry bundle " + std::to_string(idx) +
+                         " is cut off in this entry (its length prefix runs past the bundle)",
+                     base + good.size());
+      }
+      if (good.size() > kTileWidth) {
+        findings.Add("log.entry-malformed",
+                     "entry bundle " + std::to_string(idx) + " holds more than 256 entries",
+                     base + kTileWidth);
+        good.resize(kTileWidth);
+      }
+      static const LeafRows kNone;
+      for (size_t i = 0; i < good.size(); ++i) {
+        auto it = leaves.find(base + i);
+        check_leaf(base + i, good[i], it == leaves.end() ? kNone : it->second);
+      }
+      if (good.size() < kTileWidth) ended = true;
+    }
     if (options.progress) options.progress(report.entries, head.size);
+  }
+  {
+    // Prefix rows beyond the entries.
+    std::vector<Value> p{static_cast<int64_t>(range.size())};
+    ZJ_ASSIGN_OR_RETURN(auto row, conn->QueryOne("SELECT MIN(leaf_index) FROM log_leaf_prefixes "
+                                                 "WHERE leaf_index >= ?",
+                                                 p));
+    if (row && !row->IsNull(0)) {
+      findings.Add("log.entry-missing", "a leaf-hash prefix is stored for a missing entry",
+                   static_cast<uint64_t>(row->Int(0)));
+    }
   }
   tiles.Finish();
   report.tiles = tiles_compared;
@@ -319,9 +395,9 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
   {
     ZJ_ASSIGN_OR_RETURN(
         auto rows, conn->Query("SELECT e.leaf_index, r.code FROM report_events e LEFT JOIN "
-                               "log_entries l ON l.leaf_index = e.leaf_index LEFT JOIN reports r "
-                               "ON r.id = e.report_id WHERE l.leaf_index IS NULL ORDER BY "
-                               "e.leaf_index LIMIT 1000"));
+                               "reports r ON r.id = e.report_id WHERE e.leaf_index >= ? ORDER BY "
+                               "e.leaf_index LIMIT 1000",
+                               std::vector<Value>{static_cast<int64_t>(range.size())}));
     for (const auto& row : rows) {
       findings.Add("log.entry-missing", "the event's log entry is missing",
                    static_cast<uint64_t>(row.Int(0)), row.OptText(1).value_or(""));

@@ -67,6 +67,42 @@ class AuditorTest : public zhijian::testing::BackendTest {
     auto r = conn->get().Exec(sql, p);
     ASSERT_TRUE(r.ok()) << r.error().ToString();
   }
+  void SetBundle(int64_t idx, const std::string& bytes) {
+    Sql("UPDATE log_bundles SET entries = ? WHERE idx = ?", {store::Blob{bytes}, idx});
+  }
+  // Rewrites the log in the layout of the schema before migration 0013 (log_entries rows with
+  // their leaf hashes, indexed by hash; no bundles) and forgets that 0013 was applied; then
+  // reopens the database (which migrates it) and the ledger (which converts it). `tamper`: an
+  // entry whose bytes are changed in the old layout (its stored leaf hash is not).
+  void DowngradeToOldLayout(std::optional<uint64_t> tamper) {
+    {
+      auto conn = db_->Acquire();
+      ASSERT_TRUE(conn.ok());
+      for (uint64_t leaf = 0; leaf < 602; ++leaf) {
+        std::string entry = *log_->Entry(conn->get(), leaf);
+        const Hash h = log_->hasher().HashLeaf(entry);
+        if (tamper == leaf) entry[entry.size() - 3] ^= 1;
+        Sql("INSERT INTO log_entries (leaf_index, entry, leaf_hash) VALUES (?, ?, ?)",
+            {static_cast<int64_t>(leaf), store::Blob{entry},
+             store::Blob{std::string(HashBytes(h))}});
+      }
+      Script(conn->get(),
+             "DROP TABLE log_bundles; DROP TABLE log_leaf_prefixes; CREATE INDEX "
+             "log_entries_leaf_hash ON log_entries (leaf_hash); DELETE FROM schema_migrations "
+             "WHERE version = 13");
+    }
+    ledger_.reset();
+    log_.reset();
+    db_.reset();
+    db_ = OpenDb();
+    ASSERT_TRUE(db_);
+    auto log = LogStore::Open(*db_);
+    ASSERT_TRUE(log.ok()) << log.error().ToString();
+    log_ = std::move(*log);
+    LedgerOptions o;
+    o.code_secret = std::string(32, 's');
+    ledger_ = std::move(*ReportLedger::Open(*db_, *log_, clock_, o));
+  }
   static bool Has(const AuditReport& r, const std::string& code, std::optional<uint64_t> leaf,
                   const std::string& report = "") {
     for (const auto& f : r.findings) {
@@ -135,27 +171,96 @@ TEST_P(AuditorTest, ADeletedReportRowIsNamed) {
   EXPECT_TRUE(Has(r, "log.report-missing", 407, codes_[2])) << All(r);
 }
 
-TEST_P(AuditorTest, AChangedOrDeletedEntryIsNamed) {
+TEST_P(AuditorTest, AChangedBundleByteIsNamedByItsEntry) {
   auto conn = db_->Acquire();
-  auto entry = *log_->Entry(conn->get(), 300);
-  entry[entry.size() - 3] ^= 1;  // a bit of the results digest
-  Sql("UPDATE log_entries SET entry = ? WHERE leaf_index = 300", {store::Blob{entry}});
+  auto entries = *log_->BundleEntries(conn->get(), 1);  // leaves 256 … 511
+  ASSERT_EQ(entries.size(), 256u);
+  entries[300 - 256][entries[300 - 256].size() - 3] ^= 1;  // a bit of the results digest
+  SetBundle(1, *EncodeEntryBundle(entries));
   AuditReport r = Audit();
   EXPECT_TRUE(Has(r, "log.leaf-hash-mismatch", 300)) << All(r);
   EXPECT_TRUE(Has(r, "log.report-differs", 300)) << All(r);
   EXPECT_TRUE(Has(r, "log.checkpoint-root", std::nullopt)) << All(r);  // 400, 600, 602
-  // Rewriting the leaf hash and tiles too cannot hide it: the signed checkpoints disagree.
-  Sql("DELETE FROM log_entries WHERE leaf_index = 100");
-  r = Audit();
-  EXPECT_TRUE(Has(r, "log.entry-missing", 100)) << All(r);
+  EXPECT_FALSE(Has(r, "log.leaf-hash-mismatch", 299)) << All(r);
+  EXPECT_FALSE(Has(r, "log.leaf-hash-mismatch", 301)) << All(r);
+}
+
+TEST_P(AuditorTest, ABrokenLengthPrefixNamesTheEntry) {
+  auto conn = db_->Acquire();
+  auto entries = *log_->BundleEntries(conn->get(), 1);
+  std::string bytes = *EncodeEntryBundle(entries);
+  // The length prefix of entry 256 + 255 = 511 (the last of the bundle) made too long.
+  std::string head = *EncodeEntryBundle(std::span(entries.data(), 255));
+  bytes[head.size()] = static_cast<char>(0x7f);
+  SetBundle(1, bytes);
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.entry-malformed", 511)) << All(r);
+  EXPECT_FALSE(r.ok());
+}
+
+TEST_P(AuditorTest, ADeletedBundleIsNamed) {
+  Sql("DELETE FROM log_bundles WHERE idx = 0");
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.entry-missing", 0)) << All(r);
+  EXPECT_TRUE(Has(r, "log.checkpoint-root", std::nullopt)) << All(r);
 }
 
 TEST_P(AuditorTest, ADroppedTailIsNamed) {
-  Sql("DELETE FROM log_entries WHERE leaf_index = 601");
+  auto conn = db_->Acquire();
+  auto entries = *log_->BundleEntries(conn->get(), 2);  // leaves 512 … 601
+  ASSERT_EQ(entries.size(), 90u);
+  entries.pop_back();
+  SetBundle(2, *EncodeEntryBundle(entries));
+  Sql("DELETE FROM log_leaf_prefixes WHERE leaf_index = 601");
   AuditReport r = Audit();
   EXPECT_TRUE(Has(r, "log.entry-missing", 601)) << All(r);
   EXPECT_TRUE(Has(r, "log.head-mismatch", std::nullopt)) << All(r);
   EXPECT_TRUE(Has(r, "log.checkpoint-beyond-log", std::nullopt)) << All(r);
+}
+
+// A database made before migration 0013 (one log_entries row per leaf): opened, it is migrated
+// and converted, audits clean and serves the same bundles, proofs and look-ups.
+TEST_P(AuditorTest, AnOldLayoutDatabaseIsMigratedAndAuditsClean) {
+  std::vector<std::string> bundles;
+  Hash leaf7{};
+  std::vector<Hash> proof;
+  {
+    auto conn = db_->Acquire();
+    for (uint64_t b = 0; b < 3; ++b) {
+      bundles.push_back(*log_->EntryBundle(conn->get(), b, b < 2 ? 256 : 90));
+    }
+    leaf7 = log_->hasher().HashLeaf(*log_->Entry(conn->get(), 7));
+    proof = *log_->InclusionProof(conn->get(), 7, 602, false);
+  }
+  DowngradeToOldLayout({});
+  ASSERT_FALSE(HasFatalFailure());
+  {
+    auto conn = db_->Acquire();
+    EXPECT_EQ(Count(conn->get(), "log_entries"), 0);  // moved
+    EXPECT_EQ(Count(conn->get(), "log_leaf_prefixes"), 602);
+    for (uint64_t b = 0; b < 3; ++b) {
+      EXPECT_EQ(*log_->EntryBundle(conn->get(), b, b < 2 ? 256 : 90), bundles[b]);
+    }
+    EXPECT_EQ(*log_->LeafIndexByHash(conn->get(), leaf7), 7u);
+    EXPECT_EQ(*log_->InclusionProof(conn->get(), 7, 602, false), proof);
+  }
+  AuditReport r = Audit();
+  EXPECT_TRUE(r.ok()) << All(r);
+  EXPECT_EQ(r.entries, 602u);
+  EXPECT_EQ(r.reports, 601u);
+  // And the log grows on from there.
+  auto more = ledger_->Register(Admin(), Input(uscc_, "A-NEW"), "");
+  ASSERT_TRUE(more.ok()) << more.error().ToString();
+  EXPECT_EQ(more->leaf_index, 602u);
+  EXPECT_TRUE(Audit().ok());
+}
+
+TEST_P(AuditorTest, AnEntryChangedBeforeTheMigrationIsStillNamed) {
+  DowngradeToOldLayout(300);
+  ASSERT_FALSE(HasFatalFailure());
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.leaf-hash-mismatch", 300)) << All(r);
+  EXPECT_TRUE(Has(r, "log.report-differs", 300)) << All(r);
 }
 
 TEST_P(AuditorTest, TamperedTilesHeadCheckpointsAndStatusesAreFound) {

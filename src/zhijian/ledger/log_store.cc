@@ -15,7 +15,9 @@ using store::Value;
 
 // Rows per multi-row INSERT (parameter limits: SQLite 32,766, PostgreSQL 65,535).
 constexpr size_t kRowsPerStatement = 500;
-constexpr size_t kTileCacheSize = 4096;  // full tiles (8 KiB each): 32 MiB at most
+constexpr size_t kBundlesPerStatement = 16;  // up to ~64 KiB each
+constexpr uint64_t kLegacyPage = 25'600;     // old-layout rows moved per query (100 bundles)
+constexpr size_t kTileCacheSize = 4096;      // full tiles (8 KiB each): 32 MiB at most
 
 Error Corrupt(std::string detail) {
   return Error(Error::Kind::kInternal, "ledger.corrupt", "日志数据不一致",
@@ -63,6 +65,11 @@ StoredCheckpoint CheckpointFromRow(const store::Row& row) {
   return c;
 }
 
+Error NoBundle(uint64_t index, uint16_t width) {
+  return Error::NotFound("ledger.tile-not-in-tree", "日志中没有该条目包",
+                         "no such entry bundle in the log", EntryBundlePath(index, width));
+}
+
 // "(?, ?, ?), (?, ?, ?)" for n rows of `cols` placeholders.
 std::string Placeholders(size_t rows, size_t cols) {
   std::string one = "(";
@@ -75,6 +82,105 @@ std::string Placeholders(size_t rows, size_t cols) {
     out += one;
   }
   return out;
+}
+
+// An entry in the C2SP entry-bundle form: 2-byte big-endian length, bytes (≤ 65,535: checked
+// by the caller).
+void AppendToBundle(std::string_view entry, std::string* bundle) {
+  bundle->push_back(static_cast<char>(entry.size() >> 8));
+  bundle->push_back(static_cast<char>(entry.size() & 0xff));
+  bundle->append(entry);
+}
+
+Result<void> InsertPrefixes(store::Connection& tx,
+                            std::span<const std::pair<int64_t, int64_t>> prefixes) {
+  std::vector<Value> params;
+  for (size_t start = 0; start < prefixes.size(); start += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, prefixes.size() - start);
+    params.clear();
+    params.reserve(2 * n);
+    for (size_t i = start; i < start + n; ++i) {
+      params.emplace_back(prefixes[i].first);
+      params.emplace_back(prefixes[i].second);
+    }
+    ZJ_TRY(tx.Exec(
+        "INSERT INTO log_leaf_prefixes (leaf_index, prefix) VALUES " + Placeholders(n, 2), params));
+  }
+  return Ok();
+}
+
+// Writes whole bundles (the partial last one replaces its stored form).
+Result<void> UpsertBundles(store::Connection& tx,
+                           std::vector<std::pair<uint64_t, std::string>>& bundles) {
+  std::vector<Value> params;
+  for (size_t start = 0; start < bundles.size(); start += kBundlesPerStatement) {
+    const size_t n = std::min(kBundlesPerStatement, bundles.size() - start);
+    params.clear();
+    for (size_t i = start; i < start + n; ++i) {
+      params.emplace_back(static_cast<int64_t>(bundles[i].first));
+      params.emplace_back(Blob{std::move(bundles[i].second)});
+    }
+    ZJ_TRY(tx.Exec("INSERT INTO log_bundles (idx, entries) VALUES " + Placeholders(n, 2) +
+                       " ON CONFLICT (idx) DO UPDATE SET entries = excluded.entries",
+                   params));
+  }
+  return Ok();
+}
+
+// Databases made before migration 0013 keep one row per leaf in log_entries: moved into
+// bundles and prefixes (the stored leaf hashes' prefixes, so that a changed entry stays
+// visible to the auditor) in one transaction, then deleted. A gap in the old rows is refused:
+// the bundles could not say which entry is missing.
+Result<void> MoveLegacyEntries(store::Connection& conn) {
+  ZJ_ASSIGN_OR_RETURN(auto any, conn.QueryOne("SELECT leaf_index FROM log_entries LIMIT 1"));
+  if (!any) return Ok();
+  return store::WithTransaction(conn, [](store::Connection& tx) -> Result<void> {
+    ZJ_TRY(tx.Exec("UPDATE log_head SET size = size WHERE id = 1"));  // the appenders' lock
+    ZJ_ASSIGN_OR_RETURN(auto stored, tx.QueryOne("SELECT COUNT(*) FROM log_bundles"));
+    if (stored && stored->Int(0) != 0) {
+      return Corrupt("log_entries (old layout) and log_bundles both hold entries");
+    }
+    std::string bundle_bytes;
+    uint64_t next = 0;
+    for (;;) {
+      std::vector<Value> p{static_cast<int64_t>(next) - 1, static_cast<int64_t>(kLegacyPage)};
+      ZJ_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT leaf_index, entry, leaf_hash FROM "
+                                              "log_entries WHERE leaf_index > ? ORDER BY "
+                                              "leaf_index LIMIT ?",
+                                              p));
+      if (rows.empty()) break;
+      std::vector<std::pair<uint64_t, std::string>> bundles;
+      std::vector<std::pair<int64_t, int64_t>> prefixes;
+      for (const auto& row : rows) {
+        if (row.Int(0) != static_cast<int64_t>(next)) {
+          return Corrupt("log_entries (old layout) lacks entry " + std::to_string(next) +
+                         ": restore it before upgrading");
+        }
+        const std::string entry = row.Bytes(1);
+        const std::string hash = row.Bytes(2);
+        if (entry.size() > 0xffff || hash.size() != kHashSize) {
+          return Corrupt("log_entries (old layout) entry " + std::to_string(next));
+        }
+        Hash leaf{};
+        std::copy(hash.begin(), hash.end(), reinterpret_cast<char*>(leaf.data()));
+        prefixes.emplace_back(static_cast<int64_t>(next), LeafPrefix(leaf));
+        AppendToBundle(entry, &bundle_bytes);
+        if ((++next & (kTileWidth - 1)) == 0) {
+          bundles.emplace_back((next >> kTileHeight) - 1, std::move(bundle_bytes));
+          bundle_bytes.clear();
+        }
+      }
+      ZJ_TRY(InsertPrefixes(tx, prefixes));
+      ZJ_TRY(UpsertBundles(tx, bundles));
+    }
+    if (!bundle_bytes.empty()) {
+      std::vector<std::pair<uint64_t, std::string>> last{
+          {next >> kTileHeight, std::move(bundle_bytes)}};
+      ZJ_TRY(UpsertBundles(tx, last));
+    }
+    ZJ_TRY(tx.Exec("DELETE FROM log_entries"));
+    return Ok();
+  });
 }
 
 }  // namespace
@@ -95,6 +201,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(store::Database& db, std::strin
     std::vector<Value> p{std::string(wanted->name())};
     ZJ_TRY(conn->Exec("UPDATE log_head SET hash_alg = ? WHERE id = 1 AND size = 0", p));
   }
+  ZJ_TRY(MoveLegacyEntries(conn.get()));
   return std::unique_ptr<LogStore>(new LogStore(db, *wanted));
 }
 
@@ -166,23 +273,36 @@ Result<LogHead> LogStore::Append(store::Connection& tx, const LogHead& head,
     it->second.tile.hashes.append(HashBytes(h));
   };
 
-  std::vector<Value> params;
-  params.reserve(std::min(entries.size(), kRowsPerStatement) * 3);
-  uint64_t index = head.size;
-  for (size_t start = 0; start < entries.size(); start += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, entries.size() - start);
-    params.clear();
-    for (size_t i = start; i < start + n; ++i) {
-      const Hash leaf = hasher_->HashLeaf(entries[i]);
-      range.Append(leaf, sink);
-      params.emplace_back(static_cast<int64_t>(index++));
-      params.emplace_back(Blob{entries[i]});
-      params.emplace_back(Blob{std::string(HashBytes(leaf))});
-    }
-    ZJ_TRY(tx.Exec(
-        "INSERT INTO log_entries (leaf_index, entry, leaf_hash) VALUES " + Placeholders(n, 3),
-        params));
+  // The entries: leaf hashes into the tree, the bytes into bundles (the open partial bundle
+  // continued), the hash prefixes into the look-up table.
+  uint64_t bundle = head.size >> kTileHeight;
+  std::string bundle_bytes;
+  if ((head.size & (kTileWidth - 1)) != 0) {
+    ZJ_ASSIGN_OR_RETURN(bundle_bytes, ReadBundle(tx, bundle, head.size & (kTileWidth - 1)));
   }
+  std::vector<std::pair<uint64_t, std::string>> bundles;  // to write
+  std::vector<std::pair<int64_t, int64_t>> prefixes;      // (leaf index, prefix)
+  prefixes.reserve(entries.size());
+  uint64_t index = head.size;
+  for (const std::string& entry : entries) {
+    if (entry.size() > 0xffff) {
+      return Error::Invalid("ledger.entry-too-large", "日志条目超过65535字节",
+                            "a log entry is larger than 65,535 bytes",
+                            "entry " + std::to_string(index));
+    }
+    const Hash leaf = hasher_->HashLeaf(entry);
+    range.Append(leaf, sink);
+    prefixes.emplace_back(static_cast<int64_t>(index), LeafPrefix(leaf));
+    AppendToBundle(entry, &bundle_bytes);
+    if ((++index & (kTileWidth - 1)) == 0) {  // the bundle is full
+      bundles.emplace_back(bundle++, std::move(bundle_bytes));
+      bundle_bytes.clear();
+    }
+  }
+  if (!bundle_bytes.empty()) bundles.emplace_back(bundle, std::move(bundle_bytes));
+  ZJ_TRY(InsertPrefixes(tx, prefixes));
+  ZJ_TRY(UpsertBundles(tx, bundles));
+  std::vector<Value> params;
   for (auto& [level, o] : open) {
     finished.emplace_back(std::make_pair(level, o.index), std::move(o.tile));
   }
@@ -267,6 +387,11 @@ Result<std::vector<StoredTile>> LogStore::FetchTiles(
     }
   }
   return out;
+}
+
+int64_t LeafPrefix(const Hash& leaf_hash) {
+  return (int64_t{leaf_hash[0]} << 24) | (int64_t{leaf_hash[1]} << 16) |
+         (int64_t{leaf_hash[2]} << 8) | int64_t{leaf_hash[3]};
 }
 
 StoredSpan StoredSpanForNode(NodeId node) {
@@ -365,53 +490,87 @@ Result<std::string> LogStore::TileContent(store::Connection& conn, const TileId&
   return std::move(hashes);
 }
 
+Result<std::vector<std::string>> LogStore::BundleEntries(store::Connection& conn,
+                                                         uint64_t index) const {
+  std::vector<Value> p{static_cast<int64_t>(index)};
+  ZJ_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
+  if (!row) return NoBundle(index, kTileWidth);
+  Result<std::vector<std::string>> entries = DecodeEntryBundle(row->Bytes(0));
+  if (!entries || entries->size() > kTileWidth) {
+    return Corrupt("entry bundle " + std::to_string(index) + " does not decode" +
+                   (entries ? std::string() : ": " + entries.error().detail()));
+  }
+  return entries;
+}
+
+Result<std::string> LogStore::ReadBundle(store::Connection& tx, uint64_t index,
+                                         size_t count) const {
+  std::vector<Value> p{static_cast<int64_t>(index)};
+  ZJ_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
+  if (!row) return Corrupt("the partial entry bundle " + std::to_string(index) + " is missing");
+  std::string bytes = row->Bytes(0);
+  Result<std::vector<std::string>> entries = DecodeEntryBundle(bytes);
+  if (!entries || entries->size() != count) {
+    return Corrupt("the partial entry bundle " + std::to_string(index) + " does not hold " +
+                   std::to_string(count) + " entries");
+  }
+  return bytes;
+}
+
 Result<std::string> LogStore::EntryBundle(store::Connection& conn, uint64_t index,
                                           uint16_t width) const {
   if (width == 0 || width > kTileWidth || index > (UINT64_MAX >> kTileHeight) - 1) {
-    return Error::NotFound("ledger.tile-not-in-tree", "日志中没有该条目包",
-                           "no such entry bundle in the log", EntryBundlePath(index, width));
+    return NoBundle(index, width);
   }
-  const uint64_t begin = index << kTileHeight;
-  std::vector<Value> p{static_cast<int64_t>(begin), static_cast<int64_t>(begin + width)};
-  ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT leaf_index, entry FROM log_entries WHERE "
-                                            "leaf_index >= ? AND leaf_index < ? ORDER BY "
-                                            "leaf_index",
-                                            p));
-  if (rows.size() != width) {
-    return Error::NotFound("ledger.tile-not-in-tree", "日志中没有该条目包",
-                           "no such entry bundle in the log", EntryBundlePath(index, width));
-  }
-  std::vector<std::string> entries;
-  entries.reserve(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].Int(0) != static_cast<int64_t>(begin + i)) {
-      return Corrupt("entry " + std::to_string(begin + i) + " is missing");
-    }
-    entries.push_back(rows[i].Bytes(1));
-  }
-  return EncodeEntryBundle(entries);
+  Result<std::vector<std::string>> entries = BundleEntries(conn, index);
+  if (!entries && entries.error().kind() == Error::Kind::kNotFound) return NoBundle(index, width);
+  if (!entries) return std::move(entries).error();
+  if (entries->size() < width) return NoBundle(index, width);
+  entries->resize(width);
+  return EncodeEntryBundle(*entries);
 }
 
 Result<std::string> LogStore::Entry(store::Connection& conn, uint64_t leaf_index) const {
-  std::vector<Value> p{static_cast<int64_t>(leaf_index)};
-  ZJ_ASSIGN_OR_RETURN(auto row,
-                      conn.QueryOne("SELECT entry FROM log_entries WHERE leaf_index = ?", p));
-  if (!row) {
-    return Error::NotFound("ledger.leaf-not-found", "日志中没有该条目", "no such log entry",
-                           std::to_string(leaf_index));
+  // Walks the length prefixes to the entry (a proof of one event needs no other entry).
+  std::vector<Value> p{static_cast<int64_t>(leaf_index >> kTileHeight)};
+  ZJ_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
+  const std::string bytes = row ? row->Bytes(0) : std::string();
+  size_t pos = 0;
+  for (size_t i = 0;; ++i) {
+    if (bytes.size() - pos < 2) {
+      if (pos == bytes.size()) {
+        return Error::NotFound("ledger.leaf-not-found", "日志中没有该条目", "no such log entry",
+                               std::to_string(leaf_index));
+      }
+      return Corrupt("entry bundle " + std::to_string(leaf_index >> kTileHeight) +
+                     " does not decode");
+    }
+    const size_t len =
+        (size_t{static_cast<uint8_t>(bytes[pos])} << 8) | static_cast<uint8_t>(bytes[pos + 1]);
+    pos += 2;
+    if (bytes.size() - pos < len) {
+      return Corrupt("entry bundle " + std::to_string(leaf_index >> kTileHeight) +
+                     " does not decode");
+    }
+    if (i == (leaf_index & (kTileWidth - 1))) return bytes.substr(pos, len);
+    pos += len;
   }
-  return row->Bytes(0);
 }
 
 Result<uint64_t> LogStore::LeafIndexByHash(store::Connection& conn, const Hash& leaf_hash) const {
-  std::vector<Value> p{Blob{std::string(HashBytes(leaf_hash))}};
-  ZJ_ASSIGN_OR_RETURN(
-      auto row, conn.QueryOne("SELECT MIN(leaf_index) FROM log_entries WHERE leaf_hash = ?", p));
-  if (!row || row->IsNull(0)) {
-    return Error::NotFound("ledger.leaf-not-found", "日志中没有该条目", "no such log entry",
-                           HashHex(leaf_hash));
+  // The prefix narrows the leaves down to a few; their entries decide.
+  std::vector<Value> p{LeafPrefix(leaf_hash)};
+  ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT leaf_index FROM log_leaf_prefixes WHERE "
+                                            "prefix = ? ORDER BY leaf_index",
+                                            p));
+  for (const auto& row : rows) {
+    Result<std::string> entry = Entry(conn, static_cast<uint64_t>(row.Int(0)));
+    if (!entry && entry.error().kind() == Error::Kind::kNotFound) continue;
+    if (!entry) return std::move(entry).error();
+    if (hasher_->HashLeaf(*entry) == leaf_hash) return static_cast<uint64_t>(row.Int(0));
   }
-  return static_cast<uint64_t>(row->Int(0));
+  return Error::NotFound("ledger.leaf-not-found", "日志中没有该条目", "no such log entry",
+                         HashHex(leaf_hash));
 }
 
 Result<std::vector<Hash>> LogStore::InclusionProof(store::Connection& conn, uint64_t index,

@@ -1,13 +1,26 @@
 // The transparency log in the database: leaves, tiles, the head, and signed checkpoints.
 //
 // Purpose: the storage of the Merkle log of report events (docs/transparency-log.md), on
-// SQLite and PostgreSQL (store/migrations/0008_ledger.sql). Writers append entries inside the
+// SQLite and PostgreSQL, one layout for both (store/migrations/0008_ledger.sql and
+// 0013_log_bundles.sql). Writers append entries inside the
 // caller's write transaction — the same one that writes the report rows, so an acknowledged
 // report is always in the log. Readers serve C2SP tlog-tiles resources, inclusion and
 // consistency proofs and checkpoints without ever rescanning leaves.
 //
 // What is stored (all derived from the entries except the checkpoints' signatures):
-//   log_entries (leaf_index, entry, leaf_hash)   one row per leaf; never updated
+//   log_bundles (idx, entries)                   the entries as C2SP entry bundles, exactly
+//                                                as served at tile/entries/N: bundle N holds
+//                                                entries N·256 … (2-byte length ‖ bytes each);
+//                                                a full bundle (256) is never written again,
+//                                                the one partial bundle (the last) is rewritten
+//                                                by every append until it is full (so a
+//                                                one-entry transaction writes ~30 KB of
+//                                                bundle on average; batches amortise it)
+//   log_leaf_prefixes (leaf_index, prefix)       the first 4 bytes of each leaf hash (big-endian
+//                                                integer, `LeafPrefix`), indexed by prefix: the
+//                                                look-up of a leaf by hash reads the few leaves
+//                                                with that prefix and compares their recomputed
+//                                                hashes; never updated
 //   log_tiles (level, idx, hashes, mids)         the C2SP tile of that level and index with the
 //                                                hashes known so far (width = bytes / 32), and
 //                                                its "mid" hashes: the complete tree-level
@@ -19,6 +32,9 @@
 //                                                CompactRangeNodes(size) hashes), the one row
 //                                                every appender locks
 //   log_checkpoints (size, root, note, at)       every published checkpoint (signed note)
+// Old layout: databases made before migration 0013 kept one log_entries row (entry, leaf hash)
+// per leaf; `Open` moves them into bundles and prefixes once, in one transaction (the prefixes
+// from the stored hashes, so a changed entry stays visible to the auditor), and refuses a gap.
 // Appending is O(entries): leaf hashes, the compact range carried in the head, and the tile
 // and mid hashes completed on the way (CompactRange's node sink, levels 0, 4, 8, 12, …).
 // Proofs: with the mids, any perfect subtree's hash is the root of at most 8 stored hashes of
@@ -88,6 +104,8 @@ struct StoredSpan {
   uint16_t count = 1;
 };
 StoredSpan StoredSpanForNode(NodeId node);
+// The first 4 bytes of a leaf hash as a big-endian integer (log_leaf_prefixes.prefix).
+int64_t LeafPrefix(const Hash& leaf_hash);
 // Fetches stored tiles by (level, index): exactly one per key, in order, or an error.
 using StoredTileFetcher = std::function<Result<std::vector<StoredTile>>(
     std::span<const std::pair<uint8_t, uint64_t>> keys)>;
@@ -109,7 +127,8 @@ class LogStore {
   // ---- appending (inside the caller's write transaction on `tx`) ----
   // Locks the head row and returns the head.
   Result<LogHead> LockHead(store::Connection& tx) const;
-  // Appends `entries` as leaves head.size, head.size+1, …: entries, leaf hashes, tiles, head.
+  // Appends `entries` as leaves head.size, head.size+1, …: bundles, leaf-hash prefixes, tiles,
+  // head. "ledger.entry-too-large" (kInvalidArgument) for an entry over 65,535 bytes.
   // `head` must be what LockHead returned in this transaction. Returns the new head.
   Result<LogHead> Append(store::Connection& tx, const LogHead& head,
                          std::span<const std::string> entries) const;
@@ -123,6 +142,10 @@ class LogStore {
   // Entry bundle `index` of width `width` (≤ 256): kNotFound when the log has fewer entries.
   Result<std::string> EntryBundle(store::Connection& conn, uint64_t index, uint16_t width) const;
   Result<std::string> Entry(store::Connection& conn, uint64_t leaf_index) const;
+  // The entries of stored bundle `index` (1 … 256 of them; fewer when it is the partial last
+  // one): kNotFound "ledger.tile-not-in-tree" when it is not stored, "ledger.corrupt" when its
+  // bytes do not decode.
+  Result<std::vector<std::string>> BundleEntries(store::Connection& conn, uint64_t index) const;
   // The lowest leaf index whose leaf hash is `leaf_hash`; kNotFound "ledger.leaf-not-found".
   Result<uint64_t> LeafIndexByHash(store::Connection& conn, const Hash& leaf_hash) const;
   // Proofs from the stored tiles. `cached`: full tiles may come from the in-process cache (the
@@ -152,6 +175,9 @@ class LogStore {
   Result<std::vector<StoredTile>> FetchTiles(store::Connection& conn,
                                              std::span<const std::pair<uint8_t, uint64_t>> keys,
                                              bool cached = true) const;
+  // The stored partial bundle `index` as bytes; "ledger.corrupt" unless it holds `count`
+  // entries.
+  Result<std::string> ReadBundle(store::Connection& tx, uint64_t index, size_t count) const;
 
   store::Database& db_;
   const TreeHasher* hasher_;

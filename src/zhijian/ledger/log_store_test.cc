@@ -196,18 +196,118 @@ TEST_P(LogStoreTest, ConcurrentAppendersSerialiseOnTheHead) {
   const uint64_t size = kThreads * kBatches * kPerBatch;
   EXPECT_EQ(log_->ReadHead(conn->get())->size, size);
   // The tree recomputed from the stored entries in leaf order equals the head's.
-  auto rows = conn->get().Query("SELECT entry FROM log_entries ORDER BY leaf_index");
-  ASSERT_TRUE(rows.ok());
-  ASSERT_EQ(rows->size(), size);
+  std::vector<std::string> stored;
+  for (uint64_t b = 0; b * kTileWidth < size; ++b) {
+    auto entries = log_->BundleEntries(conn->get(), b);
+    ASSERT_TRUE(entries.ok()) << entries.error().ToString();
+    stored.insert(stored.end(), entries->begin(), entries->end());
+  }
+  ASSERT_EQ(stored.size(), size);
   CompactRange range(Sha256TreeHasher());
-  for (const auto& row : *rows) range.Append(Sha256TreeHasher().HashLeaf(row.Bytes(0)));
+  for (const auto& e : stored) range.Append(Sha256TreeHasher().HashLeaf(e));
   EXPECT_EQ(*log_->Root(conn->get(), size), range.Root());
   auto proof = log_->InclusionProof(conn->get(), 123, size);
   ASSERT_TRUE(proof.ok());
   EXPECT_TRUE(VerifyInclusion(Sha256TreeHasher(), 123, size,
-                              Sha256TreeHasher().HashLeaf((*rows)[123].Bytes(0)), *proof,
-                              range.Root())
+                              Sha256TreeHasher().HashLeaf(stored[123]), *proof, range.Root())
                   .ok());
+}
+
+// The stored bundle rows as they are (not through the served form).
+std::string StoredBundle(store::Connection& conn, int64_t idx) {
+  std::vector<store::Value> p{idx};
+  auto row = conn.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p);
+  return row.ok() && row->has_value() ? (*row)->Bytes(0) : std::string("(none)");
+}
+
+std::vector<std::string> Entries(size_t from, size_t to) {
+  std::vector<std::string> out;
+  for (size_t i = from; i < to; ++i) out.push_back("entry " + std::to_string(i));
+  return out;
+}
+
+TEST_P(LogStoreTest, BundlesAtTheBoundaries255And256And257) {
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  Append(255);  // one partial bundle of 255
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
+  EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, 255)));
+  EXPECT_EQ(log_->EntryBundle(conn->get(), 0, 256).error().code(), "ledger.tile-not-in-tree");
+  EXPECT_EQ(log_->Entry(conn->get(), 255).error().code(), "ledger.leaf-not-found");
+  Append(1);  // exactly full
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
+  const std::string full = *EncodeEntryBundle(Entries(0, 256));
+  EXPECT_EQ(StoredBundle(conn->get(), 0), full);
+  EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, 256), full);
+  EXPECT_EQ(log_->EntryBundle(conn->get(), 1, 1).error().code(), "ledger.tile-not-in-tree");
+  Append(1);  // 257: a new bundle; the full one is not touched
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 2);
+  EXPECT_EQ(StoredBundle(conn->get(), 0), full);
+  EXPECT_EQ(StoredBundle(conn->get(), 1), *EncodeEntryBundle(Entries(256, 257)));
+  EXPECT_EQ(*log_->Entry(conn->get(), 256), "entry 256");
+  EXPECT_EQ(*log_->Entry(conn->get(), 255), "entry 255");
+  EXPECT_EQ(*log_->Entry(conn->get(), 0), "entry 0");
+  // One append across two boundaries: 257 + 511 = 768 = 3 full bundles.
+  Append(511);
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 3);
+  for (int64_t b = 0; b < 3; ++b) {
+    EXPECT_EQ(StoredBundle(conn->get(), b),
+              *EncodeEntryBundle(Entries(static_cast<size_t>(b) * 256, (b + 1) * 256)));
+  }
+  EXPECT_EQ(Count(conn->get(), "log_leaf_prefixes"), 768);
+  for (uint64_t leaf : {0u, 255u, 256u, 257u, 511u, 512u, 767u}) {
+    auto found = log_->LeafIndexByHash(conn->get(), leaves_[leaf]);
+    ASSERT_TRUE(found.ok()) << leaf << ": " << found.error().ToString();
+    EXPECT_EQ(*found, leaf);
+  }
+}
+
+TEST_P(LogStoreTest, ThePartialBundleIsRewrittenUntilFull) {
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  size_t size = 0;
+  for (size_t n : {1, 1, 3, 100, 150}) {  // 255, then 1 more fills it
+    Append(n);
+    size += n;
+    EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
+    EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, size)));
+    // Every width up to the size is served as a prefix of the bundle.
+    EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, static_cast<uint16_t>(size)),
+              *EncodeEntryBundle(Entries(0, size)));
+    EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, 1), *EncodeEntryBundle(Entries(0, 1)));
+  }
+  Append(1);
+  EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, 256)));
+  // A stored partial bundle that does not hold the head's count stops the next append.
+  Append(3);
+  std::vector<store::Value> p{store::Blob{*EncodeEntryBundle(Entries(256, 258))}};
+  ASSERT_TRUE(conn->get().Exec("UPDATE log_bundles SET entries = ? WHERE idx = 1", p).ok());
+  auto r = store::WithTransaction(conn->get(), [&](store::Connection& tx) -> Result<void> {
+    ZJ_ASSIGN_OR_RETURN(LogHead head, log_->LockHead(tx));
+    const std::string more[] = {"x"};
+    ZJ_TRY(log_->Append(tx, head, more));
+    return Ok();
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), "ledger.corrupt");
+}
+
+TEST_P(LogStoreTest, ALeafIsFoundByHashAmongSharedPrefixes) {
+  Append(300);
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  // Two more prefix rows with the prefix of leaf 7, as a 32-bit prefix collision would give:
+  // the look-up compares full hashes, so it still finds leaf 7 (and not leaf 3 or 299).
+  std::vector<store::Value> p{LeafPrefix(leaves_[7])};
+  ASSERT_TRUE(conn->get()
+                  .Exec("UPDATE log_leaf_prefixes SET prefix = ? WHERE leaf_index IN (3, 299)", p)
+                  .ok());
+  EXPECT_EQ(*log_->LeafIndexByHash(conn->get(), leaves_[7]), 7u);
+  EXPECT_EQ(LeafPrefix(leaves_[7]), (int64_t{leaves_[7][0]} << 24) | (leaves_[7][1] << 16) |
+                                        (leaves_[7][2] << 8) | leaves_[7][3]);
+  Hash absent = leaves_[7];
+  absent[31] ^= 1;  // same prefix, another hash
+  EXPECT_EQ(log_->LeafIndexByHash(conn->get(), absent).error().code(), "ledger.leaf-not-found");
 }
 
 TEST_P(LogStoreTest, PublishSignsCheckpointsOfGrowingSizes) {

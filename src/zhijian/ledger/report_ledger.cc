@@ -7,7 +7,9 @@
 #include <array>
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/cma.h"
@@ -163,6 +165,21 @@ std::string InList(size_t n) {
   std::string out = "(";
   for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
   return out + ")";
+}
+
+// fn(0), …, fn(n − 1) on up to `threads` threads (this one included), each a contiguous share
+// (at least 256 items, so that small batches stay on this thread).
+void ForEachIndex(size_t n, int threads, const std::function<void(size_t)>& fn) {
+  const size_t t = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
+                                      std::max<size_t>(1, n / 256));
+  std::vector<std::thread> others;
+  for (size_t k = 1; k < t; ++k) {
+    others.emplace_back([&fn, n, t, k] {
+      for (size_t i = n * k / t; i < n * (k + 1) / t; ++i) fn(i);
+    });
+  }
+  for (size_t i = 0; i < n / t; ++i) fn(i);
+  for (auto& th : others) th.join();
 }
 
 // ---- registry reads ---------------------------------------------------------------------
@@ -819,6 +836,36 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
           }
         }
 
+        // The CPU-only work (canonical results; for items that will be new also the salt
+        // and the entry) on options_.threads threads; the outcome does not depend on it.
+        std::vector<std::string> results_texts(count);
+        std::vector<std::optional<NewReport>> prepared(count);
+        std::vector<std::optional<Error>> unloggable(count);
+        ForEachIndex(count, options_.threads, [&](size_t i) {
+          if (results[i]) return;
+          const ReportInput& in = inputs[i];
+          results_texts[i] = CanonicalResults(in);
+          if (stored.count({inst[i]->id, in.report_no}) != 0) return;
+          NewReport n;
+          n.item = i;
+          n.institution = inst[i];
+          n.certificate = cert[i];
+          n.fields.uscc = inst[i]->uscc;
+          n.fields.report_no = in.report_no;
+          n.fields.issue_date = in.issue_date;
+          n.fields.certificate_no = cert[i]->number;
+          n.fields.document = in.document_sha256;
+          n.fields.salt = Salt(*mac_, n.fields.uscc, in.report_no);
+          n.fields.client = in.client;
+          n.fields.sample = in.sample;
+          n.fields.results = results_texts[i];
+          if (Result<void> valid = PrepareEvent(n, now_ms); !valid) {
+            unloggable[i] = std::move(valid).error();
+          } else {
+            prepared[i] = std::move(n);
+          }
+        });
+
         std::vector<NewReport> fresh;
         fresh.reserve(count);
         std::map<std::pair<int64_t, std::string>, size_t> first_in_batch;  // -> index in `fresh`
@@ -826,7 +873,7 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
         for (size_t i = 0; i < count; ++i) {
           if (results[i]) continue;
           const ReportInput& in = inputs[i];
-          std::string results_text = CanonicalResults(in);
+          const std::string& results_text = results_texts[i];
           std::pair<int64_t, std::string> key{inst[i]->id, in.report_no};
           if (auto it = stored.find(key); it != stored.end()) {
             const ReportRecord& s = it->second.record;
@@ -853,28 +900,15 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
             }
             continue;
           }
-          NewReport& n = fresh.emplace_back();
-          n.item = i;
-          n.institution = inst[i];
-          n.certificate = cert[i];
-          n.fields.uscc = inst[i]->uscc;
-          n.fields.report_no = in.report_no;
-          n.fields.issue_date = in.issue_date;
-          n.fields.certificate_no = cert[i]->number;
-          n.fields.document = in.document_sha256;
-          n.fields.salt = Salt(*mac_, n.fields.uscc, in.report_no);
-          n.fields.client = in.client;
-          n.fields.sample = in.sample;
-          n.fields.results = std::move(results_text);
           // An entry that the log format refuses (e.g. a certificate number the registry kept
           // in an odd legacy form) refuses its item rather than the batch.
-          if (Result<void> valid = PrepareEvent(n, now_ms); !valid) {
+          if (unloggable[i]) {
             results[i] =
                 Unprocessable("report.not-loggable", "报告字段无法写入日志",
-                              "a field cannot be written to the log", valid.error().detail());
-            fresh.pop_back();
+                              "a field cannot be written to the log", unloggable[i]->detail());
             continue;
           }
+          fresh.push_back(std::move(*prepared[i]));
           first_in_batch.emplace(std::move(key), fresh.size() - 1);
         }
         if (fresh.empty()) return false;  // (then `repeats` is empty too)

@@ -91,6 +91,9 @@ struct LedgerOptions {
   // Called after a committed call appended entries, with the new tree size (the checkpoint
   // publisher listens). Must be cheap and thread-safe.
   std::function<void(uint64_t)> on_append;
+  // Threads for the CPU-only work of a batch (canonical results, salts, entries), this one
+  // included: 1 = none other. Codes, entries and log order do not depend on it.
+  int threads = 1;
 };
 
 enum class ReportStatus { kValid, kCorrected, kRevoked };

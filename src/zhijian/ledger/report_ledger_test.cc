@@ -425,5 +425,59 @@ TEST_P(ReportLedgerTest, TheDeploymentSecretIsCreatedOnceAndKept) {
 
 ZJ_INSTANTIATE_BACKENDS(ReportLedgerTest);
 
+// The CPU-only stages on two threads give the same codes, entries and log as on one: the same
+// batch (with a repeat, a conflict and a refused item among 1,200) into two fresh
+// databases.
+TEST(ReportLedgerThreads, TwoThreadsRegisterExactlyAsOne) {
+  struct Run {
+    std::vector<std::string> outcomes;  // code, or error code, per item
+    std::vector<std::string> bundles;
+  };
+  auto run = [](int threads) {
+    Run out;
+    auto db = store::Database::Open("sqlite::memory:");
+    EXPECT_TRUE(db.ok());
+    if (!db.ok()) return out;
+    const std::string uscc = testing::MakeUscc("370102", 1);
+    {
+      auto conn = (*db)->Acquire();
+      const int64_t inst = testing::AddInstitution(conn->get(), uscc, "370102", "济南检测");
+      testing::AddCertificate(conn->get(), inst, "210015340001", "2021-03-01", "2027-02-28");
+    }
+    auto log = LogStore::Open(**db);
+    LedgerOptions options;
+    options.code_secret = kSecret;
+    options.threads = threads;
+    FakeClock clock{kNow};
+    auto ledger = ReportLedger::Open(**db, **log, clock, options);
+    std::vector<ReportInput> batch;
+    for (int i = 0; i < 1200; ++i) batch.push_back(Input(uscc, "T-" + std::to_string(i)));
+    batch[500] = batch[20];            // a repeat within the batch
+    batch[501] = Input(uscc, "T-21");  // the same number, other content: a conflict
+    batch[501].client = "别的委托方";
+    batch[900].certificate = "21001534000\x01";  // not a certificate of the institution
+    auto r = (*ledger)->RegisterBatch(Admin(), batch, "");
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) return out;
+    for (const auto& item : *r) out.outcomes.push_back(item ? item->code : item.error().code());
+    auto conn = (*db)->Acquire();
+    for (uint64_t b = 0;; ++b) {
+      auto entries = (*log)->BundleEntries(conn->get(), b);
+      if (!entries.ok()) break;
+      out.bundles.push_back(*EncodeEntryBundle(*entries));
+    }
+    return out;
+  };
+  const Run one = run(1);
+  const Run two = run(2);
+  ASSERT_EQ(one.outcomes.size(), 1200u);
+  EXPECT_EQ(one.outcomes, two.outcomes);
+  EXPECT_EQ(one.bundles, two.bundles);
+  EXPECT_EQ(one.bundles.size(), 5u);  // 1,197 entries
+  EXPECT_EQ(one.outcomes[500], one.outcomes[20]);
+  EXPECT_EQ(one.outcomes[501], "report.conflict");
+  EXPECT_EQ(one.outcomes[900], "report.certificate-not-found");
+}
+
 }  // namespace
 }  // namespace zhijian::ledger

@@ -154,6 +154,15 @@ struct OpenOptions {
   // transaction whose dirty pages outgrow the cache spills them to the WAL and rewrites them
   // there, which made imports several times slower (docs/performance.md).
   int sqlite_cache_mib = 32;
+  // SQLite bulk loading (`zhijian reports register`): a rollback journal (journal_mode=TRUNCATE)
+  // with synchronous=FULL instead of WAL. Pages appended to the file are then written once
+  // (WAL writes every page twice: to the WAL, then to the database at the checkpoint); only
+  // the original content of changed pages goes to the journal. Each commit is durable and a
+  // crash (even of the machine) rolls back the open transaction on the next open. Costs:
+  // readers wait while a commit writes; the next ordinary open switches the file back to WAL.
+  // When another connection has the file open in WAL mode the switch is not possible and the
+  // connection stays in WAL (no error).
+  bool sqlite_bulk_journal = false;
 };
 
 class Database {

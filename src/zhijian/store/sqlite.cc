@@ -126,9 +126,11 @@ class SqliteConnection final : public NativeConnection {
       } else if (const auto* d = std::get_if<double>(&v)) {
         rc = sqlite3_bind_double(stmt, i + 1, *d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        rc = sqlite3_bind_text64(stmt, i + 1, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // SQLITE_STATIC: the values outlive the statement's run (Exec and Query step, reset and
+        // clear the bindings before they return), so nothing is copied.
+        rc = sqlite3_bind_text64(stmt, i + 1, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else if (const auto* b = std::get_if<Blob>(&v)) {
-        rc = sqlite3_bind_blob64(stmt, i + 1, b->bytes.data(), b->bytes.size(), SQLITE_TRANSIENT);
+        rc = sqlite3_bind_blob64(stmt, i + 1, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       }
       if (rc != SQLITE_OK) {
         sqlite3_clear_bindings(stmt);
@@ -216,6 +218,16 @@ Result<std::unique_ptr<NativeConnection>> OpenSqlite(const std::string& path,
       "PRAGMA cache_size=-" +
       std::to_string(int64_t{std::max(1, options.sqlite_cache_mib)} * 1024) + ";";
   if (path != ":memory:") pragmas = "PRAGMA journal_mode=WAL; " + pragmas;
+  if (path != ":memory:" && options.sqlite_bulk_journal) {
+    // Leaving WAL needs the only connection to the file: otherwise stay in WAL (db.h).
+    pragmas = "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-" +
+              std::to_string(int64_t{std::max(1, options.sqlite_cache_mib)} * 1024) + ";";
+    if (conn->ExecScript("PRAGMA journal_mode=TRUNCATE; PRAGMA synchronous=FULL")) {
+      if (auto r = conn->ExecScript(pragmas); !r) return std::move(r).error();
+      return std::unique_ptr<NativeConnection>(std::move(conn));
+    }
+    pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " + pragmas;
+  }
   if (auto r = conn->ExecScript(pragmas); !r) return std::move(r).error();
   return std::unique_ptr<NativeConnection>(std::move(conn));
 }
