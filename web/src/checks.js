@@ -31,6 +31,13 @@ export const FIELD_ORDER = [
   'signatories',
   'conclusion',
   'page_count',
+  'seal',
+  'page_numbering',
+  'end_mark',
+  'sample_statement',
+  'copy_statement',
+  'test_site',
+  'subcontracting',
 ]
 
 // The columns of a test line (ledger registration JSON "test_lines").

@@ -58,4 +58,25 @@ bool IsValidUtf8(std::string_view s, bool no_controls) {
   return true;
 }
 
+std::u32string DecodeUtf8Lossy(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (auto cp = DecodeUtf8(s, &i)) {
+      out.push_back(*cp);
+    } else {
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string EncodeUtf8(std::u32string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char32_t cp : s) AppendUtf8(cp, &out);
+  return out;
+}
+
 }  // namespace zhijian

@@ -18,6 +18,13 @@ std::optional<char32_t> DecodeUtf8(std::string_view s, size_t* i);
 // Appends the UTF-8 encoding of `cp` (a Unicode scalar value) to *out.
 void AppendUtf8(char32_t cp, std::string* out);
 
+// The code points of `s`, bytes that do not decode dropped (for text that is read, not checked:
+// OCR and PDF text layers).
+std::u32string DecodeUtf8Lossy(std::string_view s);
+
+// The UTF-8 encoding of `s` (Unicode scalar values).
+std::string EncodeUtf8(std::u32string_view s);
+
 // True when all of `s` decodes (DecodeUtf8) and holds no NUL; with `no_controls`, also no other
 // C0 control character and no DEL.
 bool IsValidUtf8(std::string_view s, bool no_controls = false);

@@ -43,5 +43,17 @@ TEST(Utf8Test, ValidTextRefusesNulAndOptionallyControls) {
   EXPECT_TRUE(IsValidUtf8("检测", /*no_controls=*/true));
 }
 
+TEST(Utf8Test, LossyDecodeDropsBadBytesAndEncodeRoundTrips) {
+  EXPECT_EQ(DecodeUtf8Lossy("铅Pb"), std::u32string(U"铅Pb"));
+  // A truncated sequence and a stray continuation byte are dropped, the rest kept.
+  EXPECT_EQ(DecodeUtf8Lossy("a\xE6\xA3"
+                            "b\x80"
+                            "c"),
+            std::u32string(U"abc"));
+  EXPECT_EQ(DecodeUtf8Lossy(""), std::u32string());
+  EXPECT_EQ(EncodeUtf8(U"≤0.5 μg/kg ℃"), "≤0.5 μg/kg ℃");
+  EXPECT_EQ(EncodeUtf8(DecodeUtf8Lossy("检验检测专用章 😀")), "检验检测专用章 😀");
+}
+
 }  // namespace
 }  // namespace zhijian

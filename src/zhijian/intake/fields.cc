@@ -20,25 +20,6 @@ namespace {
 
 // ---- UTF-32 helpers -------------------------------------------------------------------------
 
-std::u32string U32(std::string_view s) {
-  std::u32string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (auto c = DecodeUtf8(s, &i)) {
-      out.push_back(*c);
-    } else {
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::string U8(std::u32string_view s) {
-  std::string out;
-  for (char32_t c : s) AppendUtf8(c, &out);
-  return out;
-}
-
 // A label's colon; OCR often reads it as a semicolon.
 bool IsColon(char32_t c) { return c == ':' || c == U'：' || c == ';' || c == U'；'; }
 bool IsAsciiAlnum(char32_t c) {
@@ -51,7 +32,7 @@ bool IsIdeograph(char32_t c) { return c >= 0x3400 && c <= 0x9FFF; }
 std::string JoinBroken(const std::string& a, const std::string& b) {
   if (a.empty()) return b;
   if (b.empty()) return a;
-  const std::u32string ua = U32(a), ub = U32(b);
+  const std::u32string ua = DecodeUtf8Lossy(a), ub = DecodeUtf8Lossy(b);
   if (!ua.empty() && !ub.empty() && IsAsciiAlnum(ua.back()) && IsAsciiAlnum(ub.front())) {
     return a + " " + b;
   }
@@ -64,7 +45,7 @@ bool IsNoise(char32_t c) {
   return noise.find(c) != std::u32string_view::npos;
 }
 std::string TrimNoise(const std::string& text, bool keep_end_marks) {
-  std::u32string t = U32(text);
+  std::u32string t = DecodeUtf8Lossy(text);
   size_t a = 0, b = t.size();
   while (a < b && (IsNoise(t[a]) || t[a] == ' ')) ++a;
   while (b > a &&
@@ -72,7 +53,7 @@ std::string TrimNoise(const std::string& text, bool keep_end_marks) {
           (IsNoise(t[b - 1]) && !(keep_end_marks && (t[b - 1] == U'。' || t[b - 1] == '.'))))) {
     --b;
   }
-  return U8(t.substr(a, b - a));
+  return EncodeUtf8(t.substr(a, b - a));
 }
 
 // Hamming distance <= 1 between equal-length strings.
@@ -157,7 +138,7 @@ const std::vector<LabelDef>& Labels() {
     };
     std::vector<LabelDef> v;
     for (const auto& [f, words] : table) {
-      for (std::string_view w : words) v.push_back({U32(w), f});
+      for (std::string_view w : words) v.push_back({DecodeUtf8Lossy(w), f});
     }
     std::stable_sort(v.begin(), v.end(), [](const LabelDef& a, const LabelDef& b) {
       return a.text.size() > b.text.size();
@@ -255,12 +236,12 @@ std::string StripSpaces(const std::string& s) { return RemoveAllSpaces(s); }
 // `prefix`) when it is the beginning of exactly one word (OCR dropping "格" of "合格").
 std::string Snap(const std::string& text, const std::vector<std::string_view>& vocabulary,
                  double* conf, bool prefix = false) {
-  const std::u32string t = U32(text);
+  const std::u32string t = DecodeUtf8Lossy(text);
   for (std::string_view w : vocabulary) {
     if (text == w) return text;
   }
   for (std::string_view w : vocabulary) {
-    if (WithinOne(t, U32(w)) && t.size() >= 2) {
+    if (WithinOne(t, DecodeUtf8Lossy(w)) && t.size() >= 2) {
       *conf *= 0.9;
       return std::string(w);
     }
@@ -269,7 +250,7 @@ std::string Snap(const std::string& text, const std::vector<std::string_view>& v
     std::string_view only;
     int n = 0;
     for (std::string_view w : vocabulary) {
-      const std::u32string uw = U32(w);
+      const std::u32string uw = DecodeUtf8Lossy(w);
       if (uw.size() > t.size() && uw.compare(0, t.size(), t) == 0) {
         only = w;
         ++n;
@@ -427,11 +408,11 @@ std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) 
     case kChief: {
       // Chinese names: ideographs (and the middle dot of transcribed names) only.
       std::u32string out;
-      for (char32_t c : U32(v)) {
+      for (char32_t c : DecodeUtf8Lossy(v)) {
         if (IsIdeograph(c) || c == U'·') out.push_back(c);
       }
-      if (out.size() != U32(StripSpaces(v)).size()) *conf *= 0.9;
-      return U8(out);
+      if (out.size() != DecodeUtf8Lossy(StripSpaces(v)).size()) *conf *= 0.9;
+      return EncodeUtf8(out);
     }
     case kBatch: {
       // A vehicle identification number (GB 16735: 17 characters, never I, O or Q).
@@ -490,7 +471,7 @@ const std::vector<std::pair<std::u32string, ColKind>>& HeaderWords() {
     };
     std::vector<std::pair<std::u32string, ColKind>> v;
     for (const auto& [k, ws] : table) {
-      for (std::string_view w : ws) v.push_back({U32(w), k});
+      for (std::string_view w : ws) v.push_back({DecodeUtf8Lossy(w), k});
     }
     std::stable_sort(v.begin(), v.end(),
                      [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
@@ -534,7 +515,7 @@ struct Column {
 // A heading cell's text without spaces and the punctuation OCR adds ("检测结果。").
 std::u32string HeadingText(const std::string& text) {
   std::u32string out;
-  for (char32_t c : U32(StripSpaces(NormalizeText(text)))) {
+  for (char32_t c : DecodeUtf8Lossy(StripSpaces(NormalizeText(text)))) {
     if (IsIdeograph(c) || IsAsciiAlnum(c) || c == '(' || c == ')' || c == '/') out.push_back(c);
   }
   return out;
@@ -635,7 +616,7 @@ std::optional<PageCount> MatchPageCount(const std::string& text) {
 
 bool StartsWithLabel(const Line& line) {
   if (line.cells.empty()) return false;
-  const std::u32string t = U32(StripSpaces(NormalizeText(line.cells.front().text)));
+  const std::u32string t = DecodeUtf8Lossy(StripSpaces(NormalizeText(line.cells.front().text)));
   auto m = MatchLabel(t);
   return m.has_value();
 }
@@ -734,7 +715,7 @@ std::string OcrValue(const std::string& text, double* conf) {
   if (std::distance(begin, end) != 1) return t;
   const std::string n = begin->str();
   if (n == t) return t;
-  const size_t extra = U32(t).size() - U32(n).size();
+  const size_t extra = DecodeUtf8Lossy(t).size() - DecodeUtf8Lossy(n).size();
   if (extra > 2) return t;
   *conf *= 0.8;
   return n;
@@ -779,16 +760,6 @@ std::string OcrStandard(const std::string& text) {
   return StandardNo::Parse(guess) ? guess : TrimNoise(text, false);
 }
 
-// Levenshtein distance <= 1 (one character replaced, inserted or deleted).
-bool EditOne(std::u32string_view a, std::u32string_view b) {
-  if (a.size() > b.size()) std::swap(a, b);
-  if (b.size() - a.size() > 1) return false;
-  size_t i = 0;
-  while (i < a.size() && a[i] == b[i]) ++i;
-  if (a.size() == b.size()) return a.substr(i + (i < a.size())) == b.substr(i + (i < b.size()));
-  return a.substr(i) == b.substr(i + 1);
-}
-
 // Units of measurement reports use (legal units, GB 3100/3101, and the counts of microbiology):
 // OCR's reading one edit away from exactly one of them is taken for it ("mg/ms" -> "mg/m³").
 std::optional<std::string> SnapUnit(const std::string& unit) {
@@ -798,16 +769,16 @@ std::optional<std::string> SnapUnit(const std::string& unit) {
       U"MPN/g",    U"MPN/L", U"MPN/100mL", U"%",     U"℃",     U"MPa",    U"kN",
       U"mm",       U"min",   U"dB(A)",     U"NTU",   U"度",    U"无量纲", U"μS/cm",
       U"μmol/mol", U"m-1",   U"级",        U"cd",    U"km/h",  U"mL",     U"kg"};
-  const std::u32string u = U32(unit);
+  const std::u32string u = DecodeUtf8Lossy(unit);
   if (u.empty() || std::find(units.begin(), units.end(), u) != units.end()) return std::nullopt;
   const std::u32string* found = nullptr;
   for (const auto& c : units) {
-    if (!EditOne(u, c)) continue;
+    if (!WithinOneEdit(u, c)) continue;
     if (found) return std::nullopt;
     found = &c;
   }
   if (!found) return std::nullopt;
-  return U8(*found);
+  return EncodeUtf8(*found);
 }
 
 const std::vector<std::string_view>& ResultWords() {
@@ -824,13 +795,13 @@ std::optional<std::string> SnapItem(const std::string& item) {
     auto cat = registry::gen::RealCatalogue();
     if (!cat) return v;
     for (const auto& e : *cat) {
-      for (const auto& i : e.items) v.push_back(U32(NormalizeText(i)));
+      for (const auto& i : e.items) v.push_back(DecodeUtf8Lossy(NormalizeText(i)));
     }
     std::sort(v.begin(), v.end());
     v.erase(std::unique(v.begin(), v.end()), v.end());
     return v;
   }();
-  const std::u32string t = U32(item);
+  const std::u32string t = DecodeUtf8Lossy(item);
   if (t.size() < 3) return std::nullopt;
   if (std::binary_search(items.begin(), items.end(), t)) return std::nullopt;
   const std::u32string* found = nullptr;
@@ -840,7 +811,7 @@ std::optional<std::string> SnapItem(const std::string& item) {
     found = &i;
   }
   if (!found) return std::nullopt;
-  return U8(*found);
+  return EncodeUtf8(*found);
 }
 
 ledger::TestLine ToTestLine(const Row& r, double* conf) {
@@ -962,27 +933,27 @@ const char* FieldName(Fid f) {
 // The text of `cell` after a label of `label_len` code points (counted without spaces), with
 // leading colons and spaces removed; normalised.
 std::string AfterLabel(const std::string& cell_text, size_t label_len) {
-  const std::u32string t = U32(NormalizeText(cell_text));
+  const std::u32string t = DecodeUtf8Lossy(NormalizeText(cell_text));
   size_t i = 0, n = 0;
   while (i < t.size() && n < label_len) {
     if (t[i] != ' ') ++n;
     ++i;
   }
   while (i < t.size() && (t[i] == ' ' || IsColon(t[i]))) ++i;
-  return U8(t.substr(i));
+  return EncodeUtf8(t.substr(i));
 }
 
 // Splits a value at an inner "label：" (two labelled values glued into one cell).
 std::pair<std::string, std::string> SplitAtInnerLabel(const std::string& value) {
-  const std::u32string t = U32(value);
+  const std::u32string t = DecodeUtf8Lossy(value);
   for (size_t i = 1; i < t.size(); ++i) {
     if (t[i - 1] != ' ' && !IsIdeograph(t[i - 1]) && !IsAsciiAlnum(t[i - 1])) continue;
-    const std::u32string rest = U32(StripSpaces(U8(t.substr(i))));
+    const std::u32string rest = DecodeUtf8Lossy(StripSpaces(EncodeUtf8(t.substr(i))));
     auto m = MatchLabel(rest);
     if (m && m->length >= 4 && rest.size() > m->length && IsColon(rest[m->length])) {
-      std::string head = U8(t.substr(0, i));
+      std::string head = EncodeUtf8(t.substr(0, i));
       while (!head.empty() && head.back() == ' ') head.pop_back();
-      return {head, U8(t.substr(i))};
+      return {head, EncodeUtf8(t.substr(i))};
     }
   }
   return {value, ""};
@@ -1004,7 +975,7 @@ bool IsConclusionStop(const std::string& text) {
 // ("报告无“检验检测专用章”…无效") is longer and ends otherwise.
 bool IsSealText(const std::string& t) {
   std::u32string u;
-  for (char32_t c : U32(t)) {
+  for (char32_t c : DecodeUtf8Lossy(t)) {
     if (c != U'(' && c != U')' && c != U'（' && c != U'）' && c != U'[' && c != U']' &&
         c != U'【' && c != U'】') {
       u += c;
@@ -1220,7 +1191,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
         std::string rest_text = TrimNoise(NormalizeText(cell.text), true);
         double conf = cell.confidence;
         while (!rest_text.empty()) {
-          const std::u32string t = U32(StripSpaces(rest_text));
+          const std::u32string t = DecodeUtf8Lossy(StripSpaces(rest_text));
           auto m = MatchLabel(t);
           if (!m) break;
           taken[p][li][ci] = true;
@@ -1231,7 +1202,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
           double c = conf * (m->fuzzy ? 0.9 : 1.0);
           if (value.empty() && tail.empty() && ci + 1 < line.cells.size()) {
             const Cell& next = line.cells[ci + 1];
-            const std::u32string nt = U32(StripSpaces(NormalizeText(next.text)));
+            const std::u32string nt = DecodeUtf8Lossy(StripSpaces(NormalizeText(next.text)));
             if (!MatchLabel(nt) && !MatchPageCount(StripSpaces(NormalizeText(next.text)))) {
               value = NormalizeText(next.text);
               c = std::min(c, next.confidence);
@@ -1247,7 +1218,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
               ci + 1 < line.cells.size()) {
             const Cell& next = line.cells[ci + 1];
             const std::string joined = value + NormalizeText(next.text);
-            if (!MatchLabel(U32(StripSpaces(NormalizeText(next.text)))) &&
+            if (!MatchLabel(DecodeUtf8Lossy(StripSpaces(NormalizeText(next.text)))) &&
                 !FindDates(joined).empty()) {
               value = joined;
               c = std::min(c, next.confidence);
@@ -1382,7 +1353,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
         for (size_t ci = 0; ci < line.cells.size(); ++ci) {
           if (taken[p][li][ci]) continue;
           const std::string t = StripSpaces(NormalizeText(line.cells[ci].text));
-          const std::u32string u = U32(t);
+          const std::u32string u = DecodeUtf8Lossy(t);
           if (u.size() < 6 || u.find(U'：') != std::u32string::npos) continue;
           // "国家…检验中心(临沂)": the suffix comes before a trailing place in parentheses.
           std::u32string stem = u;

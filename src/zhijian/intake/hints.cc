@@ -9,42 +9,18 @@
 namespace zhijian::intake {
 namespace {
 
-std::u32string CodePoints(std::string_view s) {
-  std::u32string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    if (auto c = DecodeUtf8(s, &i)) {
-      out.push_back(*c);
-    } else {
-      ++i;
-    }
-  }
-  return out;
-}
-
-// Levenshtein distance <= 1.
-bool OneEditApart(std::u32string_view a, std::u32string_view b) {
-  if (a.size() > b.size()) std::swap(a, b);
-  if (b.size() - a.size() > 1) return false;
-  size_t i = 0;
-  while (i < a.size() && a[i] == b[i]) ++i;
-  if (a.size() == b.size())
-    return a.substr(std::min(i + 1, a.size())) == b.substr(std::min(i + 1, b.size()));
-  return a.substr(i) == b.substr(i + 1);
-}
-
 // The one candidate `reading` is one edit away from; "" when it is a candidate, or near none or
 // several. `same` says whether a candidate may stand for the reading at all.
 template <typename Same>
 std::string Nearest(const std::string& reading, const std::vector<std::string>& candidates,
                     Same same) {
-  const std::u32string r = CodePoints(RemoveAllSpaces(reading));
+  const std::u32string r = DecodeUtf8Lossy(RemoveAllSpaces(reading));
   if (r.size() < 2) return {};
   const std::string* found = nullptr;
   for (const std::string& c : candidates) {
-    const std::u32string k = CodePoints(RemoveAllSpaces(c));
+    const std::u32string k = DecodeUtf8Lossy(RemoveAllSpaces(c));
     if (k == r) return {};
-    if (!OneEditApart(r, k) || !same(c)) continue;
+    if (!WithinOneEdit(r, k) || !same(c)) continue;
     if (found && *found != c) return {};
     found = &c;
   }

@@ -6,27 +6,6 @@
 namespace zhijian::intake {
 namespace {
 
-std::u32string Decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    if (auto cp = DecodeUtf8(s, &i)) {
-      out.push_back(*cp);
-    } else {
-      ++i;  // drop an invalid byte
-    }
-  }
-  return out;
-}
-
-std::string Encode(const std::u32string& s) {
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (char32_t c : s) AppendUtf8(c, &out);
-  return out;
-}
-
 bool IsIdeograph(char32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
@@ -192,15 +171,17 @@ bool IsCjk(char32_t cp) {
 }
 
 std::string RemoveAllSpaces(std::string_view text) {
-  std::u32string s = Decode(text);
+  std::u32string s = DecodeUtf8Lossy(text);
   std::u32string out;
   for (char32_t c : s) {
     if (!IsSpace(c)) out.push_back(c);
   }
-  return Encode(out);
+  return EncodeUtf8(out);
 }
 
-std::string NormalizeText(std::string_view text) { return Encode(NormalizeCps(Decode(text))); }
+std::string NormalizeText(std::string_view text) {
+  return EncodeUtf8(NormalizeCps(DecodeUtf8Lossy(text)));
+}
 
 namespace {
 
@@ -219,7 +200,7 @@ std::string FixedPoint(std::string_view text, Step step) {
 }
 
 std::string NumberStep(std::string_view text) {
-  return Encode(FixNumberCps(NormalizeCps(Decode(text))));
+  return EncodeUtf8(FixNumberCps(NormalizeCps(DecodeUtf8Lossy(text))));
 }
 
 std::string UnitStep(std::string_view text);
@@ -235,7 +216,7 @@ namespace {
 std::string UnitStep(std::string_view text) {
   // Spaces go first, so that the number fixes see what they will see on a second pass.
   std::u32string s;
-  for (char32_t c : NormalizeCps(Decode(text))) {
+  for (char32_t c : NormalizeCps(DecodeUtf8Lossy(text))) {
     if (c != ' ') s.push_back(c);
   }
   std::u32string t = FixNumberCps(std::move(s));
@@ -289,7 +270,7 @@ std::string UnitStep(std::string_view text) {
       out.push_back(c);
     }
   }
-  return Encode(out);
+  return EncodeUtf8(out);
 }
 
 // Reads 1..max digits at s[*i]; -1 when none.
@@ -338,7 +319,7 @@ std::optional<std::string> DateAt(const std::u32string& s, size_t start, size_t*
 }
 
 std::u32string DateCps(std::string_view text) {
-  std::u32string s = FixNumberCps(NormalizeCps(Decode(text)));
+  std::u32string s = FixNumberCps(NormalizeCps(DecodeUtf8Lossy(text)));
   std::u32string t;
   for (char32_t c : s) {
     if (c != ' ') t.push_back(c);
@@ -372,6 +353,17 @@ std::vector<std::string> FindDates(std::string_view text) {
     ++i;
   }
   return out;
+}
+
+bool WithinOneEdit(std::u32string_view a, std::u32string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    return a.substr(std::min(i + 1, a.size())) == b.substr(std::min(i + 1, b.size()));
+  }
+  return a.substr(i) == b.substr(i + 1);
 }
 
 }  // namespace zhijian::intake

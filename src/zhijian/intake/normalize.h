@@ -53,4 +53,8 @@ bool IsCjk(char32_t cp);
 // `text` without any whitespace (ASCII and U+3000): for comparing labels such as "报 告 编 号".
 std::string RemoveAllSpaces(std::string_view text);
 
+// True when `a` and `b` are at most one edit apart (Levenshtein distance <= 1: one code point
+// replaced, inserted or deleted): OCR's misreadings snapped to known words.
+bool WithinOneEdit(std::u32string_view a, std::u32string_view b);
+
 }  // namespace zhijian::intake

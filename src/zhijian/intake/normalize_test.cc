@@ -140,5 +140,18 @@ TEST(FindDates, Ranges) {
   EXPECT_TRUE(FindDates("编号 12345678901").empty());
 }
 
+TEST(WithinOneEdit, OneReplacementInsertionOrDeletion) {
+  EXPECT_TRUE(WithinOneEdit(U"mg/kg", U"mg/kg"));
+  EXPECT_TRUE(WithinOneEdit(U"mg/ms", U"mg/m³"));  // replaced
+  EXPECT_TRUE(WithinOneEdit(U"张三丰", U"张丰"));  // deleted
+  EXPECT_TRUE(WithinOneEdit(U"张丰", U"张三丰"));  // inserted
+  EXPECT_TRUE(WithinOneEdit(U"滩坊", U"潍坊"));    // first character
+  EXPECT_TRUE(WithinOneEdit(U"", U"a"));
+  EXPECT_FALSE(WithinOneEdit(U"mg/kg", U"μg/L"));
+  EXPECT_FALSE(WithinOneEdit(U"ab", U"ba"));  // a swap is two edits
+  EXPECT_FALSE(WithinOneEdit(U"张三", U"张三丰四"));
+  EXPECT_FALSE(WithinOneEdit(U"", U"ab"));
+}
+
 }  // namespace
 }  // namespace zhijian::intake
