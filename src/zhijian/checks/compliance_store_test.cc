@@ -70,9 +70,9 @@ class ComplianceStoreTest : public zhijian::testing::BackendTest {
     auto conn = db_->Acquire();
     ASSERT_TRUE(conn.ok());
     for (const char* table :
-         {"report_findings", "report_checks", "reports", "capabilities", "signatory_fields",
-          "people", "certificate_status_history", "certificates", "standard_replacements",
-          "standards", "institutions"}) {
+         {"report_findings", "report_checks", "reports", "capabilities", "institution_standards",
+          "signatory_fields", "people", "certificate_status_history", "certificates",
+          "standard_replacements", "standards", "institutions"}) {
       ASSERT_TRUE((*conn)->Exec(std::string("DELETE FROM ") + table).ok()) << table;
     }
     registry::Registry reg(*db_, clock_);
