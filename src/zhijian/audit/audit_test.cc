@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/store/db.h"
 
 namespace zhijian::audit {
@@ -22,25 +23,8 @@ using store::Value;
 
 const TimePoint kT0 = FromUnixMillis(1'767'225'600'000);  // 2026-01-01T00:00:00.000Z
 
-Principal Regulator(const std::string& prefix) {
-  Principal p;
-  p.role = Role::kRegulator;
-  p.user_id = 7;
-  p.username = "reg" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
-
-Principal InstitutionUser(int64_t id) {
-  Principal p;
-  p.role = Role::kInstitution;
-  p.user_id = 8;
-  p.username = "lab" + std::to_string(id);
-  p.institution_id = id;
-  p.via = "apikey";
-  return p;
-}
+using testing::InstitutionUser;
+using testing::Regulator;
 
 AuditEvent Event(const std::string& action, const std::string& region,
                  std::optional<int64_t> institution = std::nullopt) {
@@ -209,7 +193,7 @@ TEST_P(AuditTest, StoredRecordMatchesItsRecomputedHash) {
   const AuditRecord& r = page->records[0];
   EXPECT_EQ(r.at, "2026-01-01T00:00:01.234Z");
   EXPECT_EQ(r.actor, "reg37");
-  EXPECT_EQ(r.actor_user_id, 7);
+  EXPECT_EQ(r.actor_user_id, testing::Regulator("37").user_id);
   EXPECT_EQ(r.actor_role, "regulator");
   EXPECT_EQ(r.via, "session");
   EXPECT_EQ(r.ip, "192.0.2.1");

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/backend_fixture.h"
+#include "tests/support/principals.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/checks/compliance_golden.h"
 #include "zhijian/ledger/log_store.h"
@@ -28,25 +29,8 @@ using store::Value;
 
 const TimePoint kNow = FromUnixMillis(1'764'000'000'000);  // 2025-11-24 (China)
 
-Principal Regulator(const std::string& prefix) {
-  Principal p;
-  p.role = Role::kRegulator;
-  p.user_id = 7;
-  p.username = "reg-" + prefix;
-  p.region_prefix = prefix;
-  p.via = "session";
-  return p;
-}
-
-Principal InstitutionUser(int64_t id) {
-  Principal p;
-  p.role = Role::kInstitution;
-  p.user_id = 8;
-  p.username = "inst";
-  p.institution_id = id;
-  p.via = "session";
-  return p;
-}
+using testing::InstitutionUser;
+using testing::Regulator;
 
 std::string ReadFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

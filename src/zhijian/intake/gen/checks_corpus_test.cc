@@ -25,11 +25,10 @@
 #include "zhijian/checks/compliance.h"
 #include "zhijian/checks/compliance_store.h"
 #include "zhijian/checks/snapshot.h"
+#include "zhijian/cli/registry_load.h"
 #include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/intake/intake.h"
 #include "zhijian/registry/gen/generator.h"
-#include "zhijian/registry/import/importer.h"
-#include "zhijian/registry/registry.h"
 #include "zhijian/store/db.h"
 
 namespace zhijian::intake::gen {
@@ -60,17 +59,9 @@ TEST(ChecksCorpusTest, EveryInjectedFindingIsFoundAndCleanReportsAreClean) {
   ASSERT_TRUE(registry::gen::Generate(ro).ok());
   auto db = store::Database::Open("sqlite:" + dir + "/registry.db", {});
   ASSERT_TRUE(db.ok()) << db.error().ToString();
-  registry::Registry reg(**db, SystemClock::Instance());
-  for (const std::string& file : registry::gen::ImportFiles()) {
-    auto kind = registry::import::ParseKind(file.substr(0, file.find('.')));
-    ASSERT_TRUE(kind.ok());
-    registry::import::ImportOptions opt;
-    opt.id_key_file = dir + "/id.key";
-    opt.keep_issues = 0;
-    auto r = registry::import::ImportFile(**db, reg, SystemClock::Instance(), *kind,
-                                          ro.out_dir + "/" + file, opt);
-    ASSERT_TRUE(r.ok()) << file << ": " << r.error().ToString();
-  }
+  std::ostringstream load_log;
+  auto loaded = cli::LoadRegistryDirectory(**db, ro.out_dir, dir + "/id.key", load_log);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().ToString();
   auto conn = (*db)->Acquire();
   ASSERT_TRUE(conn.ok());
   auto snap = checks::LoadSnapshot(conn->get(), {});
