@@ -622,15 +622,29 @@ Result<Upserted> Registry::UpsertCertificate(Connection& tx, const Certificate& 
   ZJ_ASSIGN_OR_RETURN(Upserted u,
                       RunUpsert(tx, CertificateSql(), std::move(keys), std::move(vals), now));
 
-  // History: the given entries are added when missing (a differing reason is updated);
-  // without any, a new certificate starts with its status from its issue date (or today), and
-  // a status change is recorded effective today.
+  // History: the given entries are added when missing (a differing reason is updated).
+  // Without any, a new certificate is valid from its issue date (or today) and a status change
+  // is recorded effective today, except that "expired" takes effect the day after the expiry
+  // date when that is known and past: a certificate imported as 过期 was valid while it ran.
   std::vector<CertStatusChange> wanted = v.history;
   if (wanted.empty()) {
+    const std::string today = ChinaDate(now_tp);
+    std::string changed_on = today;
+    if (v.status == CertStatus::kExpired && expires_on) {
+      if (std::optional<std::string> after = AddDays(*expires_on, 1); after && *after < today) {
+        changed_on = *after;
+      }
+    }
     if (!before) {
-      wanted.push_back({v.status, issued_on.value_or(ChinaDate(now_tp)), ""});
+      const std::string from = issued_on.value_or(today);
+      if (v.status == CertStatus::kValid || changed_on <= from) {
+        wanted.push_back({v.status, from, ""});
+      } else {
+        wanted.push_back({CertStatus::kValid, from, ""});
+        wanted.push_back({v.status, changed_on, ""});
+      }
     } else if (before->Text(0) != CertStatusName(v.status)) {
-      wanted.push_back({v.status, ChinaDate(now_tp), ""});
+      wanted.push_back({v.status, changed_on, ""});
     }
   }
   if (wanted.empty()) return u;

@@ -22,7 +22,9 @@
 // signatory fields) already equalled the input, and then nothing was written (updated_at
 // stays). Capabilities: standard_key = the number without its year; valid_from defaults to
 // approved_on; institution_id 0 = taken from the certificate. A new certificate without
-// `history` gets one entry: its status effective issued_on (or today, China time).
+// `history` is valid from issued_on (or today, China time); a status other than valid is then
+// a second entry effective today — "expired" the day after expires_on when that is past, so
+// a certificate imported as 过期 was valid while it ran.
 // Saves: kNotFound ("registry.*-not-found") for a record or institution outside the actor's
 // scope; kPermissionDenied for a role without write rights or a new region outside a
 // regulator's scope; kConflict "registry.duplicate" for a business key taken by another
@@ -66,7 +68,7 @@ class Registry {
 
   // ---- bulk upserts (inside the caller's write transaction) ----
   // Certificate: a status different from the stored one appends a history entry effective
-  // `today` unless `history` gives dates. Person: signatory fields are replaced by the given
+  // `today` ("expired": the day after a past expires_on) unless `history` gives dates. Person: signatory fields are replaced by the given
   // ones. Standard: replaces/replaced_by links are added (never removed by an upsert).
   Result<Upserted> UpsertInstitution(store::Connection& tx, const Institution& v);
   Result<Upserted> UpsertCertificate(store::Connection& tx, const Certificate& v);

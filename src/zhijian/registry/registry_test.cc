@@ -273,6 +273,57 @@ TEST_P(RegistryTest, CertificateWithoutIssueDateStartsToday) {
   EXPECT_EQ(UpError(&Registry::UpsertCertificate, c).code(), "registry.bad-date");
 }
 
+// An imported certificate marked 过期 (or revoked) was valid while it ran: "as of" questions
+// about its validity period must find it valid (today is 2026-01-01 in this fixture).
+TEST_P(RegistryTest, ImportedExpiredOrRevokedCertificateWasValidBefore) {
+  Seed();
+  auto history = [&](int64_t id) {
+    std::vector<std::string> out;
+    for (const auto& r : Rows("SELECT status, effective_on FROM certificate_status_history "
+                              "WHERE certificate_id = ? ORDER BY effective_on, id",
+                              {id})) {
+      out.push_back(r.Text(0) + "@" + r.Text(1));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  Certificate c;
+  c.institution_id = a_;
+  c.number = "171501050014";
+  c.issued_on = "2017-05-26";
+  c.expires_on = "2023-05-26";
+  c.status = CertStatus::kExpired;
+  EXPECT_EQ(history(Up(&Registry::UpsertCertificate, c).id),
+            (V{"valid@2017-05-26", "expired@2023-05-27"}));
+
+  // Marked expired before its expiry date has passed: it expired when we learned of it.
+  c.number = "241501050015";
+  c.issued_on = "2024-01-10";
+  c.expires_on = "2030-01-09";
+  EXPECT_EQ(history(Up(&Registry::UpsertCertificate, c).id),
+            (V{"valid@2024-01-10", "expired@2026-01-01"}));
+
+  // Revoked on an unknown date: valid until today, when the registry learned of it.
+  c.number = "211501050016";
+  c.issued_on = "2021-03-01";
+  c.expires_on = "2027-02-28";
+  c.status = CertStatus::kRevoked;
+  const int64_t revoked = Up(&Registry::UpsertCertificate, c).id;
+  EXPECT_EQ(history(revoked), (V{"valid@2021-03-01", "revoked@2026-01-01"}));
+  // A repeat changes nothing.
+  EXPECT_EQ(Up(&Registry::UpsertCertificate, c).outcome, Outcome::kUnchanged);
+  EXPECT_EQ(history(revoked).size(), 2u);
+
+  // A valid certificate that later expires on the books: effective the day after expiry.
+  c.number = "191501050017";
+  c.issued_on = "2019-01-01";
+  c.expires_on = "2025-06-30";
+  c.status = CertStatus::kValid;
+  const int64_t later = Up(&Registry::UpsertCertificate, c).id;
+  c.status = CertStatus::kExpired;
+  EXPECT_EQ(Up(&Registry::UpsertCertificate, c).outcome, Outcome::kUpdated);
+  EXPECT_EQ(history(later), (V{"valid@2019-01-01", "expired@2025-07-01"}));
+}
 TEST_P(RegistryTest, CapabilityStandardKeyAndOutcomes) {
   Seed();
   Certificate cert;
