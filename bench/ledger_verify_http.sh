@@ -6,7 +6,8 @@
 # script), so no single row stays hot. Prints wrk's figures and the response size; then, in the
 # same run, nginx (Debian's, 2 worker processes like our 2 I/O threads, access log off) serving
 # a static file holding one such response, with the same wrk settings, and our requests/s as a
-# ratio of nginx's.
+# ratio of nginx's. Also prints the server's CPU time (user + system, from /proc/PID/stat) per
+# request over the wrk run, which depends much less on other load on the machine than req/s.
 # Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
 set -euo pipefail
 BIN=${1:-build/zhijian}
@@ -59,7 +60,12 @@ curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" >"
 chmod a+rx "$DIR" "$DIR/www" && chmod a+r "$DIR/www/verify.json"  # nginx workers drop root
 echo "response: $(wc -c <"$DIR/www/verify.json") bytes"
 echo "== zhijian: wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+before=$(cpu_ticks)
 wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT" | tee "$DIR/ours.txt"
+after=$(cpu_ticks)
+requests=$(awk '/requests in/ {print $1}' "$DIR/ours.txt")
+python3 -c "print('server CPU: %.1f us per request (%d ticks of 1/%d s, %d requests); load %s' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / $requests, $after - $before, $(getconf CLK_TCK), $requests, '$(cut -d' ' -f1-3 /proc/loadavg)'))"
 
 NGINX=${NGINX:-/usr/sbin/nginx}
 if [ ! -x "$NGINX" ]; then
