@@ -148,12 +148,16 @@ struct ServerCore {
     ++*in_flight_gauge;
   }
   void RequestEnded() {
+    bool drained;
     {
       std::lock_guard<std::mutex> lock(mu);
       --in_flight;
       --*in_flight_gauge;
+      drained = stopping && in_flight == 0;
     }
-    cv.notify_all();
+    // Only Shutdown waits for in_flight (Wait waits for `stopped` on the same cv): waking the
+    // waiters after every request would cost a futex wake-up and a context switch each.
+    if (drained) cv.notify_all();
   }
 
   // The body limit of a request to `target` (the matched route's, else the server's).
