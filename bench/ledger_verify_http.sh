@@ -8,8 +8,9 @@
 # a static file holding one such response, with the same wrk settings, and our requests/s as a
 # ratio of nginx's. The server runs without arrival checks (--no-arrival-checks): otherwise its
 # background thread would be checking the reports just registered during the run, and that CPU
-# time would count as the requests'. Also prints the server's CPU time (user + system, from /proc/PID/stat) per
-# request over the wrk run, which depends much less on other load on the machine than req/s.
+# time would count as the requests'. Also prints the server's CPU time (user + system, from
+# /proc/PID/stat) per request over the wrk run, which depends much less on other load on the
+# machine than requests/s.
 # Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
 set -euo pipefail
 BIN=${1:-build/zhijian}
