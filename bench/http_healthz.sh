@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Requests per second of GET /healthz (a database round trip included) with wrk on loopback.
-# The public rate limit is switched off: this measures the server, not the limiter.
+# The public rate limit is switched off: this measures the server, not the limiter. Also prints
+# the server's CPU time (user + system, /proc/PID/stat) per request over the run.
 # Usage: bench/http_healthz.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [PATH]
 set -euo pipefail
 BIN=${1:-build/zhijian}
@@ -19,4 +20,9 @@ PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 PORT=$(cat "$DIR/port")
 echo "zhijian serve on :$PORT, wrk -t2 -c$CONN -d${SECS}s $URL_PATH ($(nproc) cores)"
-wrk -t2 -c"$CONN" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$URL_PATH"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+before=$(cpu_ticks)
+wrk -t2 -c"$CONN" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$URL_PATH" | tee "$DIR/wrk.txt"
+after=$(cpu_ticks)
+requests=$(awk '/requests in/ {print $1}' "$DIR/wrk.txt")
+python3 -c "print('server CPU: %.1f us per request (%d ticks of 1/%d s, %d requests); load %s' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / $requests, $after - $before, $(getconf CLK_TCK), $requests, '$(cut -d' ' -f1-3 /proc/loadavg)'))"

@@ -6,7 +6,11 @@
 # script), so no single row stays hot. Prints wrk's figures and the response size; then, in the
 # same run, nginx (Debian's, 2 worker processes like our 2 I/O threads, access log off) serving
 # a static file holding one such response, with the same wrk settings, and our requests/s as a
-# ratio of nginx's.
+# ratio of nginx's. The server runs without arrival checks (--no-arrival-checks): otherwise its
+# background thread would be checking the reports just registered during the run, and that CPU
+# time would count as the requests'. Also prints the server's CPU time (user + system, from
+# /proc/PID/stat) per request over the wrk run, which depends much less on other load on the
+# machine than requests/s.
 # Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
 set -euo pipefail
 BIN=${1:-build/zhijian}
@@ -50,7 +54,7 @@ sqlite3 "$DIR/zj.db" "SELECT code FROM reports ORDER BY random() LIMIT 1000" >"$
   echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/api/v1/public/verify/" .. codes[i]) end'
 } >"$DIR/rotate.lua"
 "$BIN" --db "sqlite:$DIR/zj.db" serve --id-key "$DIR/id.key" --log-key "$DIR/keys/log.key" \
-  --public-rate 0 --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
+  --public-rate 0 --no-arrival-checks --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
 PID=$!
 for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 PORT=$(cat "$DIR/port")
@@ -59,7 +63,12 @@ curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" >"
 chmod a+rx "$DIR" "$DIR/www" && chmod a+r "$DIR/www/verify.json"  # nginx workers drop root
 echo "response: $(wc -c <"$DIR/www/verify.json") bytes"
 echo "== zhijian: wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+before=$(cpu_ticks)
 wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT" | tee "$DIR/ours.txt"
+after=$(cpu_ticks)
+requests=$(awk '/requests in/ {print $1}' "$DIR/ours.txt")
+python3 -c "print('server CPU: %.1f us per request (%d ticks of 1/%d s, %d requests); load %s' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / $requests, $after - $before, $(getconf CLK_TCK), $requests, '$(cut -d' ' -f1-3 /proc/loadavg)'))"
 
 NGINX=${NGINX:-/usr/sbin/nginx}
 if [ ! -x "$NGINX" ]; then

@@ -311,6 +311,65 @@ TEST_P(LedgerApiTest, CorrectionsRevocationsAndPublicVerification) {
   (void)cp;
 }
 
+// Public answers are cached (a second), but never across a change of the log: a revocation
+// through this server shows in the very next answer; one by another process on the same database
+// (the CLI; here a second LedgerService) within LedgerService's refresh interval (100 ms).
+TEST_P(LedgerApiTest, RevocationsShowDespiteTheAnswerCache) {
+  HttpResponse r = P().Send("POST", "/api/v1/reports", Report(jinan_uscc_, "C-1"), lab_);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string one(Json(r).at("code").as_string());
+  r = P().Send("POST", "/api/v1/reports", Report(jinan_uscc_, "C-2"), lab_);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string two(Json(r).at("code").as_string());
+  for (const std::string& code : {one, two}) {
+    for (int i = 0; i < 3; ++i) {  // cached from the second answer on
+      EXPECT_EQ(Json(P().Get("/api/v1/public/verify/" + code)).at("status").as_string(),
+                "authentic");
+    }
+  }
+  r = P().Send("POST", "/api/v1/reports/" + one + "/revocations",
+               json::object{{"reason", "withdrawn"}}, lab_);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  json::value v = Json(P().Get("/api/v1/public/verify/" + one));
+  EXPECT_EQ(v.at("status").as_string(), "revoked");
+  EXPECT_EQ(v.at("revocation").at("reason").as_string(), "withdrawn");
+
+  auto cli = ledger::LedgerService::Open(P().db(), SystemClock::Instance(), {});
+  ASSERT_TRUE(cli.ok()) << cli.error().ToString();
+  Principal admin;
+  admin.role = Role::kAdmin;
+  const auto revoked_at = std::chrono::steady_clock::now();
+  ASSERT_TRUE((*cli)->reports().Revoke(admin, two, "withdrawn", "").ok());
+  std::string status;
+  while (std::chrono::steady_clock::now() - revoked_at < std::chrono::seconds(5)) {
+    status = std::string(Json(P().Get("/api/v1/public/verify/" + two)).at("status").as_string());
+    if (status == "revoked") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, "revoked");
+}
+
+// Cached answers come from the server's I/O thread (Route::try_inline), past the same public
+// rate limit as every anonymous request (50/s, bursts of 200 per address).
+TEST_P(LedgerApiTest, CachedAnswersAreRateLimitedToo) {
+  HttpResponse r = P().Send("POST", "/api/v1/reports", Report(jinan_uscc_, "L-1"), lab_);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string code(Json(r).at("code").as_string());
+  HttpConnection conn(P().port());
+  ASSERT_TRUE(conn.connected());
+  int ok = 0;
+  for (int i = 0; i < 400; ++i) {
+    r = conn.Request("GET", "/api/v1/public/verify/" + code);
+    if (r.status != 200) break;
+    EXPECT_EQ(Json(r).at("code").as_string(), code);
+    ++ok;
+  }
+  EXPECT_GE(ok, 200);
+  EXPECT_LT(ok, 400);
+  ExpectProblem(r, 429, "rate.limited");
+  EXPECT_GE(std::stoi(r.Header("retry-after")), 1);
+}
+
 TEST_P(LedgerApiTest, QrCodesScanAndVerifyOffline) {
   HttpResponse r = P().Send("POST", "/api/v1/reports", Report(jinan_uscc_, "Q-1"), lab_);
   ASSERT_EQ(r.status, 201u) << r.body;

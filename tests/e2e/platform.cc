@@ -74,8 +74,9 @@ Result<std::unique_ptr<Platform>> Platform::Start(const std::string& backend,
   api::RegisterRoutes(p->router_, *p->ctx_);
   options.port = 0;
   options.address = "127.0.0.1";
-  p->server_ = std::make_unique<server::HttpServer>(options, p->router_,
-                                                    api::MakeAuthenticator(*p->ctx_), *p->metrics_);
+  p->server_ =
+      std::make_unique<server::HttpServer>(options, p->router_, api::MakeAuthenticator(*p->ctx_),
+                                           *p->metrics_, api::MakeInlineAuthenticator(*p->ctx_));
   ZJ_TRY(p->server_->Start());
   return p;
 }

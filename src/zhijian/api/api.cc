@@ -386,11 +386,32 @@ void RegisterRoutes(server::Router& router, ApiContext& ctx) {
   RegisterCheckRoutes(router, ctx);
 }
 
+namespace {
+
+// The API key of a request (X-Api-Key or Authorization: Bearer), or "".
+std::string ApiKeyOf(const Request& req) {
+  std::string key = req.Header("x-api-key");
+  const std::string auth = req.Header("authorization");
+  if (key.empty() && auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+  return key;
+}
+
+// An anonymous caller: the public Principal, within the per-address rate limit.
+Result<Principal> PublicCaller(ApiContext& ctx, const Request& req) {
+  double retry = 0;
+  if (!ctx.public_limiter.Allow(req.remote_ip, &retry)) {
+    return Error::TooManyRequests("rate.limited", "请求过于频繁，请稍后再试",
+                                  "too many requests, try again later",
+                                  static_cast<int64_t>(std::ceil(retry)));
+  }
+  return Principal{};
+}
+
+}  // namespace
+
 server::Authenticator MakeAuthenticator(ApiContext& ctx) {
   return [&ctx](const Request& req) -> Result<Principal> {
-    std::string key = req.Header("x-api-key");
-    const std::string auth = req.Header("authorization");
-    if (key.empty() && auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+    const std::string key = ApiKeyOf(req);
     if (!key.empty()) return ctx.accounts.AuthenticateApiKey(key);
     const std::string token = req.Cookie(kSessionCookie);
     if (!token.empty()) {
@@ -398,13 +419,15 @@ server::Authenticator MakeAuthenticator(ApiContext& ctx) {
       // Logging out with a stale cookie must still work, so the logout route tolerates it.
       if (p || req.path != "/api/v1/auth/logout") return p;
     }
-    double retry = 0;
-    if (!ctx.public_limiter.Allow(req.remote_ip, &retry)) {
-      return Error::TooManyRequests("rate.limited", "请求过于频繁，请稍后再试",
-                                    "too many requests, try again later",
-                                    static_cast<int64_t>(std::ceil(retry)));
-    }
-    return Principal{};
+    return PublicCaller(ctx, req);
+  };
+}
+
+server::InlineAuthenticator MakeInlineAuthenticator(ApiContext& ctx) {
+  return [&ctx](const Request& req) -> std::optional<Result<Principal>> {
+    // Keys and sessions are looked up in the database: MakeAuthenticator's, on a worker.
+    if (!ApiKeyOf(req).empty() || !req.Cookie(kSessionCookie).empty()) return std::nullopt;
+    return PublicCaller(ctx, req);
   };
 }
 

@@ -105,5 +105,9 @@ Result<boost::json::value> ReportComplianceJson(ApiContext& ctx, const Principal
 // cookie; anonymous callers become the public Principal and are rate-limited per address.
 // A presented but invalid key or session is an error (401), not a silent downgrade.
 server::Authenticator MakeAuthenticator(ApiContext& ctx);
+// The same without blocking, for routes with an answer at hand (server::Route::try_inline):
+// anonymous callers (no key, no session cookie) as above, rate limit included; std::nullopt for
+// callers with a key or cookie, which MakeAuthenticator's look-up resolves on a worker thread.
+server::InlineAuthenticator MakeInlineAuthenticator(ApiContext& ctx);
 
 }  // namespace zhijian::api

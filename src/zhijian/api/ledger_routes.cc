@@ -431,28 +431,46 @@ Response VerifyResponse(std::string body) {
   return resp;
 }
 
-Result<Response> Verify(ApiContext& ctx, Request& req) {
-  ZJ_ASSIGN_OR_RETURN(LedgerService * l, Ledger(ctx));
+// The key of a rendered answer: the request AND the log's sizes, so that a new event or
+// checkpoint anywhere in the log makes a new key (LedgerService::CurrentLogSizes). Fields are
+// length-prefixed: no two requests share a key.
+std::string VerifyKey(const std::string& code, const std::optional<std::string>& secret,
+                      const LedgerService::LogSizes& sizes) {
+  const std::string_view s = secret ? std::string_view(*secret) : std::string_view();
+  std::string key;
+  key.reserve(code.size() + s.size() + 48);
+  key.append(std::to_string(code.size())).append(1, ':').append(code);
+  key.append(std::to_string(s.size())).append(1, ':').append(s);
+  key.append(std::to_string(sizes.tree)).append(1, ':').append(std::to_string(sizes.checkpoint));
+  return key;
+}
+
+std::optional<std::string> VerifySecret(const Request& req) {
   std::optional<std::string> secret = req.Query("secret");
   if (secret && secret->empty()) secret.reset();
-  // Rendered answers are cached under the request and the log's current sizes: a new event or
-  // checkpoint anywhere in the log makes a new key (LedgerService::CachedVerification).
-  std::string key;
-  {
-    ZJ_ASSIGN_OR_RETURN(auto conn, ctx.db.Acquire());
-    ZJ_ASSIGN_OR_RETURN(auto sizes, conn->QueryOne("SELECT (SELECT size FROM log_head), (SELECT "
-                                                   "COALESCE(MAX(size), -1) FROM "
-                                                   "log_checkpoints)"));
-    if (sizes) {
-      // Length-prefixed fields: no two requests share a key.
-      const std::string& code = req.path_params["code"];
-      const std::string s = secret.value_or("");
-      key = std::to_string(code.size()) + ':' + code + std::to_string(s.size()) + ':' + s +
-            std::to_string(sizes->Int(0)) + ':' + std::to_string(sizes->Int(1));
-      if (auto hit = l->CachedVerification(key)) return VerifyResponse(std::move(*hit));
-    }
-  }
-  ZJ_ASSIGN_OR_RETURN(ledger::Verification v, l->reports().Verify(req.path_params["code"], secret));
+  return secret;
+}
+
+// The route's try_inline (on the I/O thread): a cached answer under sizes known without a
+// database read, or std::nullopt (then Verify runs on a worker).
+std::optional<Result<Response>> VerifyCached(ApiContext& ctx, Request& req) {
+  if (ctx.ledger == nullptr) return std::nullopt;
+  std::optional<LedgerService::LogSizes> sizes = ctx.ledger->KnownLogSizes();
+  if (!sizes) return std::nullopt;
+  std::optional<std::string> hit =
+      ctx.ledger->CachedVerification(VerifyKey(req.path_params["code"], VerifySecret(req), *sizes));
+  if (!hit) return std::nullopt;
+  return VerifyResponse(std::move(*hit));
+}
+
+Result<Response> Verify(ApiContext& ctx, Request& req) {
+  ZJ_ASSIGN_OR_RETURN(LedgerService * l, Ledger(ctx));
+  const std::optional<std::string> secret = VerifySecret(req);
+  const std::string& code = req.path_params["code"];
+  ZJ_ASSIGN_OR_RETURN(LedgerService::LogSizes sizes, l->CurrentLogSizes());
+  const std::string key = VerifyKey(code, secret, sizes);
+  if (auto hit = l->CachedVerification(key)) return VerifyResponse(std::move(*hit));
+  ZJ_ASSIGN_OR_RETURN(ledger::Verification v, l->reports().Verify(code, secret));
   json::object o{{"code", v.code}, {"code_display", Display(v.code)}};
   o["found"] = v.report.has_value();
   json::object log{
@@ -473,7 +491,7 @@ Result<Response> Verify(ApiContext& ctx, Request& req) {
     o["log"] = std::move(log);
     o["events"] = json::array();
     std::string body = json::serialize(o);
-    if (!key.empty()) l->CacheVerification(key, body);
+    l->CacheVerification(key, body);
     return VerifyResponse(std::move(body));
   }
   const ledger::ReportRecord& r = *v.report;
@@ -516,7 +534,7 @@ Result<Response> Verify(ApiContext& ctx, Request& req) {
   }
   o["events"] = std::move(events);
   std::string body = json::serialize(o);
-  if (!key.empty()) l->CacheVerification(key, body);
+  l->CacheVerification(key, body);
   return VerifyResponse(std::move(body));
 }
 
@@ -560,7 +578,10 @@ void RegisterLedgerRoutes(server::Router& router, ApiContext& ctx) {
   router.Add({Verb::get, "/api/v1/log/proof/consistency", "log.proof.consistency", everyone,
               bind(ConsistencyProof)});
   router.Add({Verb::get, "/api/v1/public/log-key", "public.log-key", everyone, bind(LogKey)});
-  router.Add({Verb::get, "/api/v1/public/verify/{code}", "public.verify", everyone, bind(Verify)});
+  server::Route verify{Verb::get, "/api/v1/public/verify/{code}", "public.verify", everyone,
+                       bind(Verify)};
+  verify.try_inline = [&ctx](Request& req) { return VerifyCached(ctx, req); };
+  router.Add(std::move(verify));
 }
 
 }  // namespace zhijian::api

@@ -144,7 +144,8 @@ int Serve(const std::string& db_url, const ServeArgs& args) {
   ctx.quality = &quality;
   server::Router router;
   api::RegisterRoutes(router, ctx);
-  server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics);
+  server::HttpServer http(options, router, api::MakeAuthenticator(ctx), metrics,
+                          api::MakeInlineAuthenticator(ctx));
 
   // Block SIGINT/SIGTERM in every thread; one thread waits for them and stops the server.
   sigset_t set;

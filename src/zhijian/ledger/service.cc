@@ -32,6 +32,7 @@ Result<std::string> VerifierKeyOf(std::string_view signer_key) {
 Result<std::unique_ptr<LedgerService>> LedgerService::Open(store::Database& db, const Clock& clock,
                                                            ServiceOptions options) {
   std::unique_ptr<LedgerService> s(new LedgerService());
+  LedgerService* self = s.get();
   std::string hash;  // "" = the log's own
   if (!options.log_key_file.empty()) {
     ZJ_ASSIGN_OR_RETURN(std::string key_text, LoadKeyFile(options.log_key_file, /*secret=*/true));
@@ -43,18 +44,25 @@ Result<std::unique_ptr<LedgerService>> LedgerService::Open(store::Database& db, 
   ZJ_ASSIGN_OR_RETURN(s->log_, LogStore::Open(db, hash));
   CheckpointPublisher* publisher = nullptr;
   if (s->signer_) {
+    std::function<void(const StoredCheckpoint&)> published = options.publisher.on_publish;
+    options.publisher.on_publish = [self, published](const StoredCheckpoint& cp) {
+      self->RaiseLogSizes(-1, static_cast<int64_t>(cp.size));
+      if (published) published(cp);
+    };
     s->publisher_ =
         std::make_unique<CheckpointPublisher>(*s->log_, *s->signer_, clock, options.publisher);
     publisher = s->publisher_.get();
   }
   std::function<void(uint64_t)> chained = options.ledger.on_append;
-  options.ledger.on_append = [publisher, chained](uint64_t size) {
+  options.ledger.on_append = [self, publisher, chained](uint64_t size) {
+    self->RaiseLogSizes(static_cast<int64_t>(size), -1);
     if (publisher) publisher->Notify(size);
     if (chained) chained(size);
   };
   ZJ_ASSIGN_OR_RETURN(s->reports_, ReportLedger::Open(db, *s->log_, clock, options.ledger));
   s->options_ = std::move(options);
   s->clock_ = &clock;
+  s->db_ = &db;
   if (s->publisher_ && s->options_.start_publisher) s->publisher_->Start();
   return s;
 }
@@ -83,6 +91,47 @@ std::string LedgerService::qr_url_prefix() const {
 void LedgerService::SetQrUrlPrefix(std::string prefix) {
   std::lock_guard<std::mutex> lock(prefix_mu_);
   options_.qr_url_prefix = std::move(prefix);
+}
+
+void LedgerService::RaiseLogSizes(int64_t tree, int64_t checkpoint) const {
+  auto raise = [](std::atomic<int64_t>& a, int64_t v) {
+    int64_t cur = a.load();
+    while (v > cur && !a.compare_exchange_weak(cur, v)) {
+    }
+  };
+  raise(tree_size_, tree);
+  raise(checkpoint_size_, checkpoint);
+}
+
+std::optional<LedgerService::LogSizes> LedgerService::KnownLogSizes() const {
+  const int64_t read = sizes_read_ms_.load();
+  if (read == INT64_MIN) return std::nullopt;
+  const int64_t now = ToUnixMillis(clock_->Now());
+  if (now - read >= options_.log_sizes_refresh.count() || now < read) return std::nullopt;
+  return LogSizes{tree_size_.load(), checkpoint_size_.load()};
+}
+
+Result<LedgerService::LogSizes> LedgerService::CurrentLogSizes() const {
+  const int64_t now = ToUnixMillis(clock_->Now());
+  const int64_t read = sizes_read_ms_.load();
+  const bool never = read == INT64_MIN;
+  if (never || now - read >= options_.log_sizes_refresh.count() || now < read) {
+    // One reader at a time; once the sizes were read, the others answer with the known ones.
+    std::unique_lock<std::mutex> lock(sizes_mu_, std::defer_lock);
+    if (never) {
+      lock.lock();
+    } else {
+      (void)lock.try_lock();
+    }
+    if (lock.owns_lock() && sizes_read_ms_.load() == read) {
+      ZJ_ASSIGN_OR_RETURN(auto conn, db_->Acquire());
+      ZJ_ASSIGN_OR_RETURN(LogHead head, log_->ReadHead(*conn));
+      ZJ_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp, log_->LatestCheckpoint(*conn));
+      RaiseLogSizes(static_cast<int64_t>(head.size), cp ? static_cast<int64_t>(cp->size) : -1);
+      sizes_read_ms_.store(now);
+    }
+  }
+  return LogSizes{tree_size_.load(), checkpoint_size_.load()};
 }
 
 std::optional<std::string> LedgerService::CachedVerification(const std::string& key) const {

@@ -20,6 +20,9 @@
 // Errors: key-file errors ("key-file.*"), "note.bad-key", "ledger.hash-mismatch", store errors.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -44,6 +47,9 @@ struct ServiceOptions {
   bool start_publisher = false;
   PublisherOptions publisher;
   LedgerOptions ledger;  // on_append is set by the service (chained to a given one)
+  // How long CurrentLogSizes may go without reading the sizes from the database (to see writes
+  // by other processes, e.g. `zhijian reports revoke`); by the injected Clock.
+  std::chrono::milliseconds log_sizes_refresh{100};
 };
 
 class LedgerService {
@@ -70,10 +76,30 @@ class LedgerService {
   // The QR text of a report: signed claims + the verification secret.
   Result<std::string> QrFor(const ReportRecord& report) const;
 
+  // The log's tree size and its latest checkpoint's size (-1: none), for the keys of the
+  // verification cache. Kept in memory, without a database query on most calls:
+  //   - appends and publications by THIS process (ReportLedger's on_append, the publisher's
+  //     on_publish) raise them at once, before the registering call returns;
+  //   - appends and publications by OTHER processes (the CLI, another server on the same
+  //     database) are seen when the sizes are next read from the database, which the first call
+  //     after `ServiceOptions::log_sizes_refresh` (100 ms) does (other calls meanwhile answer
+  //     with the sizes known); the first call ever reads them.
+  // So a cached answer outlives a write by this process not at all, and one by another process
+  // by at most log_sizes_refresh. Sizes only grow. Errors: store errors of a read.
+  struct LogSizes {
+    int64_t tree = -1;
+    int64_t checkpoint = -1;
+  };
+  Result<LogSizes> CurrentLogSizes() const;
+  // The sizes as CurrentLogSizes would answer them without reading the database, or
+  // std::nullopt when it would read them now. Never blocks on the database.
+  std::optional<LogSizes> KnownLogSizes() const;
+
   // A small cache of rendered public verifications (api/ledger_routes.cc). Callers key entries
-  // by the request AND the log's current head and checkpoint sizes, so every new log event or
-  // checkpoint makes new keys; entries also expire after one second (so registry changes, e.g.
-  // a certificate's history, show within a second). At most 20,000 entries. Thread-safe.
+  // by the request AND CurrentLogSizes(), so every new log event or checkpoint makes new keys
+  // (see there for other processes' writes); entries also expire after one second (so registry
+  // changes, e.g. a certificate's history, show within a second). At most 20,000 entries.
+  // Thread-safe.
   std::optional<std::string> CachedVerification(const std::string& key) const;
   void CacheVerification(const std::string& key, std::string body) const;
 
@@ -87,6 +113,14 @@ class LedgerService {
   std::unique_ptr<ReportLedger> reports_;
   std::unique_ptr<CheckpointPublisher> publisher_;
   const Clock* clock_ = nullptr;
+  store::Database* db_ = nullptr;
+  // CurrentLogSizes: known sizes, raised only; when last read from the database (Unix ms,
+  // INT64_MIN: never); the mutex serialises the reads.
+  void RaiseLogSizes(int64_t tree, int64_t checkpoint) const;
+  mutable std::atomic<int64_t> tree_size_{-1};
+  mutable std::atomic<int64_t> checkpoint_size_{-1};
+  mutable std::atomic<int64_t> sizes_read_ms_{INT64_MIN};
+  mutable std::mutex sizes_mu_;
   mutable std::mutex prefix_mu_;  // guards options_.qr_url_prefix
   mutable std::mutex cache_mu_;
   mutable std::unordered_map<std::string, std::pair<TimePoint, std::string>> cache_;

@@ -111,6 +111,60 @@ TEST_P(LedgerServiceTest, OpensWithAndWithoutAKey) {
   std::filesystem::remove_all(dir);
 }
 
+// The sizes behind the verification cache's keys: this process's writes count at once, another
+// process's (here a second service on the same database) once log_sizes_refresh has passed.
+TEST_P(LedgerServiceTest, LogSizesFollowOwnWritesAtOnceAndOthersAfterTheRefresh) {
+  auto db = OpenDb();
+  ASSERT_TRUE(db);
+  FakeClock clock(FromUnixMillis(1'764'000'000'000));
+  char tmpl[] = "/tmp/zj-keys-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  ASSERT_TRUE(SaveKeyFile(dir + "/log.key", testing::TestKey().signer_key).ok());
+  ServiceOptions o;
+  o.ledger.code_secret = std::string(32, 's');
+  o.log_key_file = dir + "/log.key";
+  o.log_sizes_refresh = std::chrono::milliseconds(100);
+  auto ours = LedgerService::Open(*db, clock, o);
+  auto other = LedgerService::Open(*db, clock, o);
+  ASSERT_TRUE(ours.ok() && other.ok());
+  auto sizes = [&] {
+    auto s = (*ours)->CurrentLogSizes();
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return s.ok() ? std::make_pair(s->tree, s->checkpoint)
+                  : std::make_pair(int64_t{-9}, int64_t{-9});
+  };
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{0}, int64_t{-1}));  // read at the first call
+
+  auto conn = db->Acquire();
+  const std::string uscc = testing::MakeUscc("370102", 1);
+  const int64_t inst = testing::AddInstitution(conn->get(), uscc, "370102");
+  testing::AddCertificate(conn->get(), inst, "210015340001", "2021-03-01", "2027-02-28");
+  Principal admin;
+  admin.role = Role::kAdmin;
+  // Our registration and revocation: at once, with no time passing.
+  auto r = (*ours)->reports().Register(admin, testing::Input(uscc, "S-1"), "");
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{1}, int64_t{-1}));
+  ASSERT_TRUE((*ours)->reports().Revoke(admin, r->code, "withdrawn", "").ok());
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{2}, int64_t{-1}));
+  auto cp = (*ours)->publisher()->Tick();
+  ASSERT_TRUE(cp.ok() && cp->has_value());
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{2}, int64_t{2}));
+
+  // The other's registration and checkpoint: not before the refresh interval, then seen.
+  ASSERT_TRUE((*other)->reports().Register(admin, testing::Input(uscc, "S-2"), "").ok());
+  ASSERT_TRUE((*other)->log().Publish(*(*other)->signer(), clock.Now()).ok());
+  clock.Advance(std::chrono::milliseconds(99));
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{2}, int64_t{2}));
+  clock.Advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{3}, int64_t{3}));
+  // Sizes never go down, and a clock set back still reads.
+  clock.Advance(std::chrono::milliseconds(-5000));
+  EXPECT_EQ(sizes(), std::make_pair(int64_t{3}, int64_t{3}));
+  std::filesystem::remove_all(dir);
+}
+
 ZJ_INSTANTIATE_BACKENDS(LedgerServiceTest);
 
 }  // namespace

@@ -39,10 +39,14 @@ constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::chrono::seconds kIoDrainTimeout{5};
 
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "font-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+// The security headers of every response, as they appear in the head.
+constexpr std::string_view kSecurityHeaders =
+    "X-Content-Type-Options: nosniff\r\n"
+    "Referrer-Policy: no-referrer\r\n"
+    "X-Frame-Options: DENY\r\n"
+    "Content-Security-Policy: default-src 'self'; img-src 'self' data: blob:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; frame-ancestors 'none'; form-action 'self'\r\n";
 
 // 16 lower-case hex characters from a per-thread generator seeded by the OS.
 std::string NewRequestId() {
@@ -96,10 +100,12 @@ struct SessionRegistry {
 
 // Everything the server is; HttpServer::Impl is this under the public class's private name.
 struct ServerCore {
-  ServerCore(ServerOptions opts, const Router& r, Authenticator auth, Metrics& m)
+  ServerCore(ServerOptions opts, const Router& r, Authenticator auth, Metrics& m,
+             InlineAuthenticator inline_auth)
       : options(std::move(opts)),
         router(r),
         authenticator(std::move(auth)),
+        inline_authenticator(std::move(inline_auth)),
         metrics(m),
         static_files(options.static_dir),
         acceptor(asio::make_strand(ioc)) {}
@@ -109,6 +115,7 @@ struct ServerCore {
   ServerOptions options;
   const Router& router;
   Authenticator authenticator;
+  InlineAuthenticator inline_authenticator;
   Metrics& metrics;
   internal::StaticFiles static_files;
   tcp::acceptor acceptor;
@@ -141,12 +148,16 @@ struct ServerCore {
     ++*in_flight_gauge;
   }
   void RequestEnded() {
+    bool drained;
     {
       std::lock_guard<std::mutex> lock(mu);
       --in_flight;
       --*in_flight_gauge;
+      drained = stopping && in_flight == 0;
     }
-    cv.notify_all();
+    // Only Shutdown waits for in_flight (Wait waits for `stopped` on the same cv): waking the
+    // waiters after every request would cost a futex wake-up and a context switch each.
+    if (drained) cv.notify_all();
   }
 
   // The body limit of a request to `target` (the matched route's, else the server's).
@@ -157,9 +168,13 @@ struct ServerCore {
     return m.route != nullptr && m.route->body_limit > 0 ? m.route->body_limit : options.body_limit;
   }
 
-  // The pure part: routing, access, handler, static files. Runs on a worker thread.
-  Outcome Dispatch(Request& req, bool target_ok);
-  Outcome DispatchUnguarded(Request& req, bool target_ok, std::string& route_name);
+  // The pure part: routing, access, handler, static files. Runs on a worker thread. With
+  // `resolved`, req.principal is already the caller's (TryInline resolved it).
+  Outcome Dispatch(Request& req, bool target_ok, bool resolved);
+  Outcome DispatchUnguarded(Request& req, bool target_ok, bool resolved, std::string& route_name);
+  // On the I/O thread: the answer of the route's try_inline, if it has one at hand; otherwise
+  // std::nullopt, and `*resolved` tells whether req.principal was set on the way.
+  std::optional<Outcome> TryInline(Request& req, bool* resolved);
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -310,48 +325,86 @@ class Session : public std::enable_shared_from_this<Session> {
     req.request_id = request_id_;
     is_api_ = IsApiPath(req.path);
 
+    // An answer at hand (a route's try_inline) is written at once, from this I/O thread.
+    bool resolved = false;
+    if (target_ok) {
+      if (std::optional<Outcome> out = server_->TryInline(req, &resolved)) {
+        return Write(std::move(*out), false);
+      }
+    }
     // Handlers may block (database): run them on the worker pool, write on the strand.
     asio::post(*server_->workers, [self = shared_from_this(), req = std::move(req), target_ok,
+                                   resolved,
                                    work = asio::make_work_guard(stream_.get_executor())]() mutable {
-      Outcome out = self->server_->Dispatch(req, target_ok);
+      Outcome out = self->server_->Dispatch(req, target_ok, resolved);
       asio::post(self->stream_.get_executor(),
                  [self, out = std::move(out)]() mutable { self->Write(std::move(out), false); });
     });
   }
 
+  // Writes the response: the head is formatted here into a buffer the session keeps (no
+  // per-field allocations as with a beast::http::response), then head and body go out in one
+  // gathered write.
   void Write(Outcome out, bool linger) {
     Response& r = out.response;
     route_ = std::move(out.route_name);
     status_ = r.status;
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(version_);
-    res->result(r.status);
-    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
+    const bool keep_alive = keep_alive_ && !linger && !server_->stopping_flag;
+    // 1xx, 204 and 304 have no body and no Content-Length (RFC 9110 §8.6).
+    const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
+    head_.clear();
+    head_.append(version_ == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    AppendNumber(head_, r.status);
+    head_.append(1, ' ').append(http::obsolete_reason(static_cast<http::status>(r.status)));
+    head_.append("\r\n");
+    if (!r.content_type.empty()) AppendField("Content-Type", r.content_type);
     bool has_cache_control = false;
     for (const auto& [name, value] : r.headers) {
       if (beast::iequals(name, "cache-control")) has_cache_control = true;
-      res->insert(name, value);
+      AppendField(name, value);
     }
-    res->set("X-Request-Id", request_id_);
-    res->set("X-Content-Type-Options", "nosniff");
-    res->set("Referrer-Policy", "no-referrer");
-    res->set(http::field::x_frame_options, "DENY");
-    res->set("Content-Security-Policy", kContentSecurityPolicy);
-    if (is_api_ && !has_cache_control) res->set(http::field::cache_control, "no-store");
-    bool keep_alive = keep_alive_ && !linger && !server_->stopping_flag;
-    res->keep_alive(keep_alive);
-    bytes_ = r.body.size();
-    if (is_head_) {
-      res->content_length(r.body.size());
-      bytes_ = 0;
-    } else {
-      res->body() = std::move(r.body);
-      res->prepare_payload();
+    AppendField("X-Request-Id", request_id_);
+    head_.append(kSecurityHeaders);
+    if (is_api_ && !has_cache_control) AppendField("Cache-Control", "no-store");
+    if (version_ == 10 && keep_alive) AppendField("Connection", "keep-alive");
+    if (version_ != 10 && !keep_alive) AppendField("Connection", "close");
+    if (!bodiless) {
+      head_.append("Content-Length: ");
+      AppendNumber(head_, r.body.size());
+      head_.append("\r\n");
     }
+    head_.append("\r\n");
+    body_ = bodiless || is_head_ ? std::string() : std::move(r.body);
+    bytes_ = body_.size();
     stream_.expires_after(server_->options.read_timeout);
-    http::async_write(stream_, *res,
-                      [self = shared_from_this(), res, keep_alive, linger](
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers,
+                      [self = shared_from_this(), keep_alive, linger](
                           beast::error_code ec, size_t) { self->OnWrite(keep_alive, linger, ec); });
+  }
+
+  static void AppendNumber(std::string& out, uint64_t n) {
+    char digits[20];
+    size_t i = sizeof digits;
+    do {
+      digits[--i] = static_cast<char>('0' + n % 10);
+      n /= 10;
+    } while (n != 0);
+    out.append(digits + i, sizeof digits - i);
+  }
+
+  // "Name: value\r\n". A field that could split the head (CR, LF or NUL in it) is dropped:
+  // handlers never make one on purpose.
+  void AppendField(std::string_view name, std::string_view value) {
+    constexpr std::string_view kBreaks("\r\n\0", 3);
+    if (name.empty() || name.find_first_of(kBreaks) != std::string_view::npos ||
+        name.find(':') != std::string_view::npos ||
+        value.find_first_of(kBreaks) != std::string_view::npos) {
+      spdlog::warn("response header dropped id={} name=\"{}\"", request_id_,
+                   name.substr(0, name.find_first_of(kBreaks)));
+      return;
+    }
+    head_.append(name).append(": ").append(value).append("\r\n");
   }
 
   void OnWrite(bool keep_alive, bool linger, beast::error_code ec) {
@@ -391,6 +444,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   size_t body_limit_ = 0;  // of the request being read
   std::array<char, 4096> drain_{};
+  std::string head_;  // the response head being written (its capacity is kept between requests)
+  std::string body_;  // the response body being written
   std::string remote_ip_;
   // The request being served.
   bool busy_ = false;
@@ -406,10 +461,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
 };
 
-Outcome ServerCore::Dispatch(Request& req, bool target_ok) {
+Outcome ServerCore::Dispatch(Request& req, bool target_ok, bool resolved) {
   std::string route_name = "unmatched";
   try {
-    return DispatchUnguarded(req, target_ok, route_name);
+    return DispatchUnguarded(req, target_ok, resolved, route_name);
   } catch (const std::exception& e) {
     spdlog::error("handler exception id={} route={} what=\"{}\"", req.request_id, route_name,
                   e.what());
@@ -420,7 +475,51 @@ Outcome ServerCore::Dispatch(Request& req, bool target_ok) {
                  route_name};
 }
 
-Outcome ServerCore::DispatchUnguarded(Request& req, bool target_ok, std::string& route_name) {
+// The refusal of a caller whose role the route does not allow: 401 when anonymous, else 403.
+Error RoleRefusal(const Principal& principal) {
+  if (!principal.IsAuthenticated()) {
+    return Error(Error::Kind::kUnauthenticated, "auth.required", "请先登录", "sign-in required");
+  }
+  return Error(Error::Kind::kPermissionDenied, "auth.forbidden", "无权执行此操作",
+               "not allowed for your role");
+}
+
+std::optional<Outcome> ServerCore::TryInline(Request& req, bool* resolved) {
+  *resolved = false;
+  if (!inline_authenticator) return std::nullopt;
+  std::string route_name = "unmatched";
+  try {
+    RouteMatch match = router.Match(req.method, req.path);
+    if (match.route == nullptr || !match.route->try_inline) return std::nullopt;
+    const Route& route = *match.route;
+    route_name = route.name;
+    std::optional<Result<Principal>> principal = inline_authenticator(req);
+    if (!principal) return std::nullopt;
+    if (!*principal) {
+      return Outcome{ProblemResponse(principal->error(), req.path, req.request_id), route_name};
+    }
+    req.principal = std::move(**principal);
+    *resolved = true;
+    if (!RoleAllowed(route, req.principal.role)) return std::nullopt;  // refused on the worker
+    req.path_params = std::move(match.path_params);
+    std::optional<Result<Response>> result = route.try_inline(req);
+    if (!result) return std::nullopt;
+    if (!*result) {
+      return Outcome{ProblemResponse(result->error(), req.path, req.request_id), route_name};
+    }
+    return Outcome{std::move(**result), route_name};
+  } catch (const std::exception& e) {
+    spdlog::error("handler exception id={} route={} what=\"{}\"", req.request_id, route_name,
+                  e.what());
+  } catch (...) {
+    spdlog::error("handler exception id={} route={} what=unknown", req.request_id, route_name);
+  }
+  return Outcome{ProblemResponse(Error::Internal("internal", ""), req.path, req.request_id),
+                 route_name};
+}
+
+Outcome ServerCore::DispatchUnguarded(Request& req, bool target_ok, bool resolved,
+                                      std::string& route_name) {
   auto problem = [&](const Error& e) {
     return Outcome{ProblemResponse(e, req.path, req.request_id), route_name};
   };
@@ -433,19 +532,12 @@ Outcome ServerCore::DispatchUnguarded(Request& req, bool target_ok, std::string&
     const Route& route = *match.route;
     route_name = route.name;
     req.path_params = std::move(match.path_params);
-    if (authenticator) {
+    if (authenticator && !resolved) {
       Result<Principal> principal = authenticator(req);
       if (!principal) return problem(principal.error());
       req.principal = std::move(*principal);
     }
-    if (!RoleAllowed(route, req.principal.role)) {
-      if (!req.principal.IsAuthenticated()) {
-        return problem(
-            Error(Error::Kind::kUnauthenticated, "auth.required", "请先登录", "sign-in required"));
-      }
-      return problem(Error(Error::Kind::kPermissionDenied, "auth.forbidden", "无权执行此操作",
-                           "not allowed for your role"));
-    }
+    if (!RoleAllowed(route, req.principal.role)) return problem(RoleRefusal(req.principal));
     Result<Response> result = route.handler(req);
     if (!result) return problem(result.error());
     return Outcome{std::move(*result), route_name};
@@ -591,9 +683,9 @@ struct HttpServer::Impl : ServerCore {
 };
 
 HttpServer::HttpServer(ServerOptions options, const Router& router, Authenticator authenticator,
-                       Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authenticator), metrics)) {
-}
+                       Metrics& metrics, InlineAuthenticator inline_authenticator)
+    : impl_(std::make_unique<Impl>(std::move(options), router, std::move(authenticator), metrics,
+                                   std::move(inline_authenticator))) {}
 
 HttpServer::~HttpServer() {
   impl_->Stop();

@@ -4,11 +4,12 @@
 // body-size limit (413; the server's, or the matched route's Route::body_limit) and read timeouts,
 // parses the request into server::Request, resolves the caller through `Authenticator`, checks the
 // route's roles (401/403), runs the handler on a worker pool (never on an I/O thread: handlers may
-// block on the database), turns errors into problem+json (problem.h), adds X-Request-Id and
-// security headers, writes one structured log line per request (id, method, route name, status,
-// latency, remote address; never bodies, cookies or keys), and counts requests for /metrics
-// (metrics.h). Requests for paths that match no route and do not start with /api/ are served from
-// `static_dir` (the built web UI), with index.html as the fallback for client-side routes.
+// block on the database; only a route's non-blocking Route::try_inline runs on the I/O thread),
+// turns errors into problem+json (problem.h), adds X-Request-Id and security headers, writes one
+// structured log line per request (id, method, route name, status, latency, remote address; never
+// bodies, cookies or keys), and counts requests for /metrics (metrics.h). Requests for paths that
+// match no route and do not start with /api/ are served from `static_dir` (the built web UI), with
+// index.html as the fallback for client-side routes.
 //
 // The Authenticator runs (on a worker thread) only for requests that match a route. Statuses
 // without an Error::Kind are produced here: 405 (with Allow) for a known path with another
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "zhijian/base/principal.h"
@@ -37,6 +39,10 @@ namespace zhijian::server {
 // Resolves who is calling from the request's cookies/headers. Returning an Error (e.g. an
 // invalid API key) ends the request with that error; returning a public Principal is fine.
 using Authenticator = std::function<Result<Principal>(const Request&)>;
+// Optional: resolves the caller without blocking, or std::nullopt when that needs blocking work
+// (e.g. an API key or session to look up: then the Authenticator runs on a worker thread). Used
+// only for routes with a Route::try_inline; a caller it resolves is not resolved again.
+using InlineAuthenticator = std::function<std::optional<Result<Principal>>(const Request&)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
@@ -52,7 +58,7 @@ struct ServerOptions {
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const Router& router, Authenticator authenticator,
-             Metrics& metrics);
+             Metrics& metrics, InlineAuthenticator inline_authenticator = nullptr);
   ~HttpServer();  // stops if running
 
   // Binds and starts the I/O and worker threads; returns once listening.

@@ -132,7 +132,9 @@ class HttpServerTest : public ::testing::Test {
     options.port = 0;
     options.body_limit = 1024;
     if (options.static_dir.empty()) options.static_dir = (static_dir_ / "dist").string();
-    server_ = std::make_unique<HttpServer>(options, router_, TestAuthenticator, metrics_);
+    server_ = std::make_unique<HttpServer>(options, router_,
+                                           authenticator_ ? authenticator_ : TestAuthenticator,
+                                           metrics_, inline_authenticator_);
     Result<void> started = server_->Start();
     EXPECT_TRUE(started.ok()) << (started.ok() ? "" : started.error().ToString());
     EXPECT_NE(server_->port(), 0);
@@ -140,11 +142,101 @@ class HttpServerTest : public ::testing::Test {
   }
 
   fs::path static_dir_;
+  Authenticator authenticator_;  // TestAuthenticator when empty
+  InlineAuthenticator inline_authenticator_;
   Router router_;
   Metrics metrics_;
   std::unique_ptr<HttpServer> server_;
   std::atomic<bool> slow_started_{false};
 };
+
+// A route's try_inline answers on the I/O thread: with the only worker blocked, its answers still
+// come; a miss falls back to the handler on the worker without resolving the caller twice; callers
+// the inline authenticator cannot resolve take the ordinary path.
+TEST_F(HttpServerTest, TryInlineAnswersWithoutTheWorkerPool) {
+  std::atomic<int> full{0};
+  std::atomic<bool> gate_entered{false};
+  std::promise<void> open;
+  std::shared_future<void> gate = open.get_future().share();
+  router_.Add({Verb::get, "/api/v1/gate", "gate", Everyone(),
+               [gate, &gate_entered](Request&) -> Result<Response> {
+                 gate_entered = true;
+                 gate.wait();
+                 return Response::Json("{}");
+               }});
+  auto answer = [](Request& req) -> std::optional<Result<Response>> {
+    const std::string& x = req.path_params.at("x");
+    if (x == "miss") return std::nullopt;
+    if (x == "bad") return Result<Response>(Error::NotFound("fast.none", "无", "none"));
+    return Result<Response>(Response::Json("\"inline " + x + "\""));
+  };
+  auto worker = [](Request& req) -> Result<Response> {
+    return Response::Json("\"worker " + req.path_params.at("x") + "\"");
+  };
+  Route fast{Verb::get, "/api/v1/fast/{x}", "fast", Everyone(), worker};
+  fast.try_inline = answer;
+  router_.Add(std::move(fast));
+  Route admin_fast{Verb::get, "/api/v1/admin-fast/{x}", "admin-fast", {Role::kAdmin}, worker};
+  admin_fast.try_inline = answer;
+  router_.Add(std::move(admin_fast));
+  authenticator_ = [&full](const Request& req) {
+    ++full;
+    return TestAuthenticator(req);
+  };
+  inline_authenticator_ = [](const Request& req) -> std::optional<Result<Principal>> {
+    if (!req.Header("x-test-user").empty()) return std::nullopt;
+    if (req.Query("limit")) {
+      return Result<Principal>(Error::TooManyRequests("rate.limited", "请求过多", "too many", 7));
+    }
+    return Result<Principal>(Principal{});
+  };
+  ServerOptions options;
+  options.worker_threads = 1;
+  const uint16_t port = StartServer(options);
+  auto blocked =
+      std::async(std::launch::async, [port] { return test::Request(port, "GET", "/api/v1/gate"); });
+  while (!gate_entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(full.load(), 1);
+
+  HttpResponse r = test::Request(port, "GET", "/api/v1/fast/a");  // the worker is blocked
+  EXPECT_EQ(r.status, 200u) << r.error;
+  EXPECT_EQ(r.body, "\"inline a\"");
+  EXPECT_EQ(r.Header("cache-control"), "no-store");
+  EXPECT_EQ(r.Header("x-frame-options"), "DENY");
+  EXPECT_TRUE(std::regex_match(r.Header("x-request-id"), std::regex("[0-9a-f]{16}")));
+  r = test::Request(port, "GET", "/api/v1/fast/bad");
+  EXPECT_EQ(r.status, 404u);
+  EXPECT_EQ(CodeOf(r), "fast.none");
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  r = test::Request(port, "GET", "/api/v1/fast/a?limit=1");
+  EXPECT_EQ(r.status, 429u);
+  EXPECT_EQ(CodeOf(r), "rate.limited");
+  EXPECT_EQ(full.load(), 1);
+  EXPECT_FALSE(blocked.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready);
+  open.set_value();
+  EXPECT_EQ(blocked.get().status, 200u);
+
+  // A miss: the handler, on the worker, with the caller resolved once (inline).
+  r = test::Request(port, "GET", "/api/v1/fast/miss");
+  EXPECT_EQ(r.body, "\"worker miss\"");
+  EXPECT_EQ(full.load(), 1);
+  // A caller with credentials: the authenticator and the handler, on the worker.
+  r = test::Request(port, "GET", "/api/v1/fast/a", "", {{"X-Test-User", "admin"}});
+  EXPECT_EQ(r.body, "\"worker a\"");
+  EXPECT_EQ(full.load(), 2);
+  // Roles hold on both paths.
+  r = test::Request(port, "GET", "/api/v1/admin-fast/a");
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(CodeOf(r), "auth.required");
+  r = test::Request(port, "GET", "/api/v1/admin-fast/a", "", {{"X-Test-User", "inspector"}});
+  EXPECT_EQ(r.status, 403u);
+  r = test::Request(port, "GET", "/api/v1/admin-fast/a", "", {{"X-Test-User", "admin"}});
+  EXPECT_EQ(r.body, "\"worker a\"");
+  // Inline answers are counted like the others.
+  const std::string text = metrics_.Render();
+  EXPECT_NE(text.find("route=\"fast\",method=\"GET\",status=\"200\"} 3"), std::string::npos)
+      << text;
+}
 
 TEST_F(HttpServerTest, ServesRouteWithStandardHeaders) {
   uint16_t port = StartServer();

@@ -55,11 +55,14 @@ std::string FormatValue(double v) {
 
 void Metrics::ObserveRequest(const std::string& route, const std::string& method, unsigned status,
                              double seconds) {
-  std::string labels = fmt::format("route=\"{}\",method=\"{}\",status=\"{}\"", EscapeLabel(route),
-                                   EscapeLabel(method), status);
   std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[labels];
-  Series& s = latency_[route];
+  // Labels are escaped at render time; a known series costs no allocation here.
+  auto it = requests_.find(RequestKeyView{route, method, status});
+  if (it == requests_.end()) it = requests_.emplace(RequestKey{route, method, status}, 0).first;
+  ++it->second;
+  auto series = latency_.find(route);
+  if (series == latency_.end()) series = latency_.emplace(route, Series{}).first;
+  Series& s = series->second;
   if (s.buckets.empty()) s.buckets.assign(kBuckets.size(), 0);
   ++s.count;
   s.sum += seconds;
@@ -89,8 +92,10 @@ std::string Metrics::Render() const {
   std::string out;
   out += "# HELP zhijian_http_requests_total HTTP requests by route, method and status.\n";
   out += "# TYPE zhijian_http_requests_total counter\n";
-  for (const auto& [labels, count] : requests_) {
-    out += fmt::format("zhijian_http_requests_total{{{}}} {}\n", labels, count);
+  for (const auto& [key, count] : requests_) {
+    out +=
+        fmt::format("zhijian_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    EscapeLabel(key.route), EscapeLabel(key.method), key.status, count);
   }
   out += "# HELP zhijian_http_request_duration_seconds HTTP request latency by route.\n";
   out += "# TYPE zhijian_http_request_duration_seconds histogram\n";

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace zhijian::server {
@@ -32,9 +33,26 @@ class Metrics {
     double sum = 0;
     std::vector<uint64_t> buckets;  // cumulative at render time
   };
+  // A request counter's labels; ordered (route, method, status), compared without copies.
+  struct RequestKey {
+    std::string route, method;
+    unsigned status = 0;
+  };
+  struct RequestKeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.route, a.method, a.status) < std::tie(b.route, b.method, b.status);
+    }
+  };
+  struct RequestKeyView {
+    const std::string& route;
+    const std::string& method;
+    unsigned status;
+  };
   mutable std::mutex mu_;
-  std::map<std::string, uint64_t> requests_;  // label string -> count
-  std::map<std::string, Series> latency_;     // route label -> histogram
+  std::map<RequestKey, uint64_t, RequestKeyLess> requests_;
+  std::map<std::string, Series, std::less<>> latency_;  // route label -> histogram
   struct Gauge {
     std::string name, help;
     std::function<double()> fn;

@@ -1,6 +1,7 @@
 #include "zhijian/server/router.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -105,11 +106,11 @@ Response Response::NoContent() {
 }
 
 void Router::Add(Route route) {
-  const std::string shape = Shape(route.pattern);
   if (route.pattern.empty() || route.pattern.front() != '/') {
     std::fprintf(stderr, "Router::Add: pattern must start with '/': %s\n", route.pattern.c_str());
     std::abort();
   }
+  const std::string shape = Shape(route.pattern);
   for (const Route& r : routes_) {
     if (r.method == route.method && Shape(r.pattern) == shape) {
       std::fprintf(stderr, "Router::Add: duplicate route %s %s\n",
@@ -118,27 +119,58 @@ void Router::Add(Route route) {
       std::abort();
     }
   }
+  Compiled c;
+  for (std::string_view seg : Segments(route.pattern)) {
+    const bool param = IsParam(seg);
+    c.segments.push_back(Segment{std::string(param ? seg.substr(1, seg.size() - 2) : seg), param});
+  }
+  if (c.segments.size() > kMaxSegments) {
+    std::fprintf(stderr, "Router::Add: more than %zu segments: %s\n", kMaxSegments,
+                 route.pattern.c_str());
+    std::abort();
+  }
+  c.specificity = Specificity(route.pattern);
+  const size_t count = c.segments.size();
+  if (by_count_.size() <= count) by_count_.resize(count + 1);
+  std::vector<size_t>& bucket = by_count_[count];
+  // After every route at least as specific: most specific first, ties in order of Add.
+  auto at = std::upper_bound(
+      bucket.begin(), bucket.end(), c.specificity,
+      [this](const std::string& spec, size_t i) { return spec > compiled_[i].specificity; });
+  bucket.insert(at, routes_.size());
   routes_.push_back(std::move(route));
+  compiled_.push_back(std::move(c));
 }
 
 RouteMatch Router::Match(Verb method, std::string_view path) const {
   RouteMatch result;
-  std::string best_specificity;
-  for (const Route& r : routes_) {
-    std::map<std::string, std::string> params;
-    if (!internal::MatchPattern(r.pattern, path, &params)) continue;
-    if (r.method != method) {
-      result.path_exists = true;
-      continue;
-    }
-    std::string spec = Specificity(r.pattern);
-    if (result.route == nullptr || spec > best_specificity) {
-      result.route = &r;
-      result.path_params = std::move(params);
-      best_specificity = std::move(spec);
-    }
+  // Split the path once into views; more segments than any pattern has cannot match.
+  std::array<std::string_view, kMaxSegments> have;
+  size_t n = 0;
+  if (path.empty() || path.front() != '/') return result;
+  path.remove_prefix(1);
+  while (true) {
+    if (n == have.size() || n + 1 >= by_count_.size()) return result;
+    const size_t slash = path.find('/');
+    have[n++] = path.substr(0, slash);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
   }
-  if (result.route != nullptr) result.path_exists = true;
+  for (size_t i : by_count_[n]) {
+    const std::vector<Segment>& want = compiled_[i].segments;
+    bool fits = true;
+    for (size_t k = 0; k < n && fits; ++k) {
+      fits = want[k].param ? !have[k].empty() : want[k].text == have[k];
+    }
+    if (!fits) continue;
+    result.path_exists = true;
+    if (routes_[i].method != method) continue;
+    result.route = &routes_[i];
+    for (size_t k = 0; k < n; ++k) {
+      if (want[k].param) result.path_params[want[k].text] = std::string(have[k]);
+    }
+    return result;  // the bucket is ordered most specific first
+  }
   return result;
 }
 

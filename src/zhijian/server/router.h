@@ -13,6 +13,10 @@
 // Errors: a handler's Error becomes RFC 9457 problem+json in problem.h, the only place errors
 // map to HTTP statuses.
 //
+// Matching cost: patterns are split once, in Add; Match splits the path once (into views, no
+// allocation) and tries only the routes with that many segments, most specific first, so a
+// request allocates only for the parameters it captures.
+//
 // Thread-safety: build the router before the server starts; afterwards it is read-only and
 // safe to use from any thread. Handlers run on worker threads, concurrently.
 #pragma once
@@ -66,6 +70,9 @@ struct Response {
 };
 
 using Handler = std::function<Result<Response>(Request&)>;
+// Answers from memory without blocking (no database, no files, no waiting on other requests), or
+// std::nullopt: "run the Handler". See Route::try_inline.
+using InlineHandler = std::function<std::optional<Result<Response>>(Request&)>;
 
 struct Route {
   Verb method;
@@ -76,6 +83,11 @@ struct Route {
   // The largest request body this route accepts (bytes); 0: the server's body_limit. Uploads
   // (multipart/form-data) set a larger one; the server applies it once the headers are read.
   size_t body_limit = 0;
+  // Optional fast path for answers the route has at hand (e.g. a cache hit). The server calls it
+  // on the I/O thread, sparing the hand-off to the worker pool, when the caller could also be
+  // resolved without blocking (HttpServer's InlineAuthenticator) and the role is allowed; when it
+  // returns std::nullopt, `handler` runs on the worker pool as usual. It must never block.
+  InlineHandler try_inline = nullptr;
 };
 
 struct RouteMatch {
@@ -86,13 +98,31 @@ struct RouteMatch {
 
 class Router {
  public:
-  // Adds a route. Duplicate (method, pattern) pairs are a programming error (aborts).
+  // The most segments a pattern may have ("/a/b" has two).
+  static constexpr size_t kMaxSegments = 32;
+
+  // Adds a route. Duplicate (method, pattern) pairs, patterns not starting with '/' and patterns
+  // of more than kMaxSegments segments are programming errors (abort).
   void Add(Route route);
+  // The most specific route of `method` whose pattern matches `path` (literal segments beat
+  // parameters, earlier segments first), with its parameters.
   RouteMatch Match(Verb method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // A pattern split once: each segment's literal text or parameter name.
+  struct Segment {
+    std::string text;
+    bool param = false;
+  };
+  struct Compiled {
+    std::vector<Segment> segments;
+    std::string specificity;  // '1' literal, '0' parameter, per segment
+  };
   std::vector<Route> routes_;
+  std::vector<Compiled> compiled_;  // parallel to routes_
+  // Indices into routes_ by segment count, most specific first (ties: order of Add).
+  std::vector<std::vector<size_t>> by_count_;
 };
 
 // Every role except public; for routes any signed-in user may call.

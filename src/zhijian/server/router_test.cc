@@ -52,6 +52,57 @@ TEST(RouterTest, LiteralSegmentBeatsParameter) {
   EXPECT_EQ(m.path_params.at("id"), "7");
 }
 
+TEST(RouterTest, EarlierLiteralWinsWhateverTheOrderOfAdd) {
+  for (bool literal_first : {true, false}) {
+    Router r;
+    Route a{Verb::get, "/a/{x}/c", "param-first", Everyone(), Named("a")};
+    Route b{Verb::get, "/a/b/{y}", "literal-first", Everyone(), Named("b")};
+    if (literal_first) {
+      r.Add(b);
+      r.Add(a);
+    } else {
+      r.Add(a);
+      r.Add(b);
+    }
+    r.Add({Verb::post, "/{p}/{q}/{s}", "post", Everyone(), Named("p")});
+    RouteMatch m = r.Match(Verb::get, "/a/b/c");
+    ASSERT_NE(m.route, nullptr);
+    EXPECT_EQ(m.route->name, "literal-first");
+    EXPECT_EQ(m.path_params.size(), 1u);
+    EXPECT_EQ(m.path_params.at("y"), "c");
+    m = r.Match(Verb::get, "/a/z/c");
+    ASSERT_NE(m.route, nullptr);
+    EXPECT_EQ(m.route->name, "param-first");
+    EXPECT_EQ(m.path_params.at("x"), "z");
+    m = r.Match(Verb::get, "/q/b/c");  // only the POST route has this shape
+    EXPECT_EQ(m.route, nullptr);
+    EXPECT_TRUE(m.path_exists);
+    EXPECT_EQ(r.Match(Verb::post, "/a/b/c").route->name, "post");
+  }
+}
+
+TEST(RouterTest, PathsLongerThanEveryPatternDoNotMatch) {
+  Router r = MakeRouter();
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "/x";
+  RouteMatch m = r.Match(Verb::get, deep);
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_FALSE(m.path_exists);
+  EXPECT_EQ(r.Match(Verb::get, "/api/v1/orgs/a/members/b/c").route, nullptr);
+  EXPECT_EQ(r.Match(Verb::get, "").route, nullptr);
+  EXPECT_EQ(Router().Match(Verb::get, "/").route, nullptr);
+}
+
+TEST(RouterTest, RootAndEmptySegments) {
+  Router r;
+  r.Add({Verb::get, "/", "root", Everyone(), Named("root")});
+  r.Add({Verb::get, "/a//b", "gap", Everyone(), Named("gap")});
+  EXPECT_EQ(r.Match(Verb::get, "/").route->name, "root");
+  EXPECT_EQ(r.Match(Verb::get, "/a//b").route->name, "gap");
+  EXPECT_EQ(r.Match(Verb::get, "/a/x/b").route, nullptr);
+  EXPECT_EQ(r.Match(Verb::get, "//").route, nullptr);
+}
+
 TEST(RouterTest, SegmentsMatchExactly) {
   Router r = MakeRouter();
   EXPECT_EQ(r.Match(Verb::get, "/api/v1/users/").route, nullptr);  // empty {id}
