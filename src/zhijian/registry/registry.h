@@ -68,8 +68,9 @@ class Registry {
 
   // ---- bulk upserts (inside the caller's write transaction) ----
   // Certificate: a status different from the stored one appends a history entry effective
-  // `today` ("expired": the day after a past expires_on) unless `history` gives dates. Person: signatory fields are replaced by the given
-  // ones. Standard: replaces/replaced_by links are added (never removed by an upsert).
+  // `today` ("expired": the day after a past expires_on) unless `history` gives dates. Person:
+  // signatory fields are replaced by the given ones. Standard: replaces/replaced_by links are added
+  // (never removed by an upsert).
   Result<Upserted> UpsertInstitution(store::Connection& tx, const Institution& v);
   Result<Upserted> UpsertCertificate(store::Connection& tx, const Certificate& v);
   Result<Upserted> UpsertCapability(store::Connection& tx, const Capability& v);
