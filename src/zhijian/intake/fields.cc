@@ -480,11 +480,18 @@ std::string RepairBrand(const std::string& model, double* conf) {
   return EncodeUtf8(*found + u.substr(at));
 }
 
+// The "not stated" mark "/" as OCR reads it alone in a text field: "1", "1/", "l", "I", "|".
+bool OcrNotStated(const std::string& v) {
+  static const std::set<std::string> marks = {"1", "1/", "/1", "l", "I", "|", "l/", "I/"};
+  return marks.count(v) > 0;
+}
+
 // Cleans a raw value of field f; adjusts *conf for values failing their check. `ocr`: the value
 // was read by OCR (repairs of OCR's typical errors apply; a text layer is taken as printed).
 std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) {
   std::string v = TrimNoise(NormalizeText(raw), /*keep_end_marks=*/f == kConclusion);
   if (IsNotStated(v)) return "";
+  if (ocr && (f == kModel || f == kClient || f == kSample) && OcrNotStated(v)) return "";
   switch (f) {
     case kReportNo: {
       // OCR reads a leading "J" as "]" (which TrimNoise would drop).
@@ -550,6 +557,12 @@ std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) 
     case kTestStart:
     case kTestEnd:
     case kIssue: {
+      // A date has no "≤"/"≥": the number re-reading's sign test took a digit's edge for one.
+      if (ocr) {
+        for (std::string_view sign : {"≤", "≥"}) {
+          for (size_t at; (at = v.find(sign)) != std::string::npos;) v.erase(at, sign.size());
+        }
+      }
       auto dates = FindDates(v);
       if (dates.empty()) {
         if (auto d = RepairDate(v)) {
@@ -1411,6 +1424,10 @@ void ReadContents(const std::vector<PageLayout>& pages, Extraction* ex) {
     ex->confidence["page_numbering"] = 0;
   } else {
     flag("page_numbering", numbering, &f.page_numbering);
+  }
+  if (ocr && OcrNotStated(f.test_site)) {
+    f.test_site.clear();
+    site.found = false;
   }
   ex->confidence["test_site"] = site.found ? site.conf : 0.0;
   ex->confidence["subcontracting"] = subcontracting.found ? subcontracting.conf : 0.0;

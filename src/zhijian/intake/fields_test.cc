@@ -336,6 +336,7 @@ TEST(Fields, OcrHeldOutConfusions) {
   Put(&p, "收样日期：2025-04.13", 50, 120, 10, c);
   Put(&p, "签发日期：2025-.05-05", 300, 120, 10, c);
   Put(&p, "规格型号：5一25mm", 50, 140, 10, c);
+  Put(&p, "抽样日期：2025年≤5月19日", 300, 140, 10, c);
   const double xs[] = {50, 90, 170, 230, 290, 350, 410, 470};
   const char* head[] = {"序号",     "检验项目", "工况",     "单位",
                         "标准要求", "检验结果", "单项判定", "检验依据"};
@@ -361,6 +362,7 @@ TEST(Fields, OcrHeldOutConfusions) {
   EXPECT_EQ(f.report.receipt_date, "2025-04-13");
   EXPECT_EQ(f.report.issue_date, "2025-05-05");
   EXPECT_EQ(f.sample_model, "5~25mm");
+  EXPECT_EQ(f.report.sampling_date, "2025-05-19");
   ASSERT_EQ(f.report.test_lines.size(), 6u);
   const auto& l = f.report.test_lines;
   EXPECT_EQ(l[0].item, "氨氮");
@@ -426,9 +428,11 @@ TEST(Fields, OcrVehicleMake) {
     p.ocr = ocr;
     Put(&p, "报告编号：JD2025-001", 50, 60, 10, 0.9);
     Put(&p, "品牌型号：" + read, 50, 80, 10, 0.9);
+    Put(&p, "检测地点：1", 50, 120, 10, 0.9);  // "/" as OCR reads it
     Put(&p, "样品名称：小型普通客车", 50, 100, 10, 0.9);
     const Extraction ex = ExtractFields({BuildLayout(p)});
     EXPECT_EQ(ex.facts.sample_model, want) << read;
+    EXPECT_EQ(ex.facts.test_site, ocr ? "" : "1");
   }
 }
 

@@ -62,6 +62,16 @@ TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
   EXPECT_EQ(ex.facts.approver, "袁春乐");
   EXPECT_EQ(ex.facts.reviewer, "张三丰");
 
+  // The registered name in intake's canonical form: full-width brackets are not a difference.
+  RegistryHints wide;
+  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  Extraction same = Scan();
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
+  EXPECT_EQ(ApplyHints(wide, &same), 0);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临圻)";
+  EXPECT_EQ(ApplyHints(wide, &same), 1);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
   Extraction text = Scan();
   text.facts.source = checks::FactsSource::kTextPdf;
   EXPECT_EQ(ApplyHints(Hints(), &text), 0);
@@ -89,6 +99,16 @@ TEST(Hints, InstitutionName) {
       EXPECT_NEAR(ex.confidence["institution_name"], 0.72, 1e-9);
     }
   }
+  // The registered name in intake's canonical form: full-width brackets are not a difference.
+  RegistryHints wide;
+  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  Extraction same = Scan();
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
+  EXPECT_EQ(ApplyHints(wide, &same), 0);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临圻)";
+  EXPECT_EQ(ApplyHints(wide, &same), 1);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
   Extraction text = Scan();
   text.facts.source = checks::FactsSource::kTextPdf;
   text.facts.institution_name = "济南海讲机动车检测技术有限公司";
