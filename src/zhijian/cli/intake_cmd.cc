@@ -194,6 +194,7 @@ Result<intake::RegistryHints> RegistryHintsFor(store::Database& db,
     }
   }
   if (!inst) return hints;
+  hints.institution_name = facts.institutions[*inst].name;
   for (const auto& p : facts.people) {
     if (p.inst == *inst) hints.names.push_back(p.name);
   }

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <regex>
 #include <set>
 #include <string_view>
 
 #include "zhijian/base/cma.h"
+#include "zhijian/base/region.h"
 #include "zhijian/base/standard_no.h"
 #include "zhijian/base/uscc.h"
 #include "zhijian/base/utf8.h"
@@ -325,11 +328,162 @@ std::optional<std::string> RepairDate(const std::string& text) {
     if (c == 'L' || c == 'l' || c == 'I' || c == '|') c = '1';
     if (c == 'O' || c == 'o') c = '0';
   }
+  auto is_sep = [](char c) { return c == '.' || c == '-' || c == '/'; };
+  // A doubled separator ("2025-.05-05"): OCR read a speck as a second one.
+  for (size_t i = 1; i < t.size(); ++i) {
+    if (is_sep(t[i]) && is_sep(t[i - 1])) t.erase(i--, 1);
+  }
   if (t.size() != 10) return std::nullopt;
   auto sep = [](char c) { return c == '.' || c == '-' || c == '/'; };
   if (sep(t[4]) && !sep(t[7])) t[7] = t[4];
   if (sep(t[7]) && !sep(t[4])) t[4] = t[7];
+  // Mixed separators ("2025-04.13"): OCR read one of them wrong.
+  if (sep(t[4]) && sep(t[7])) t[7] = t[4];
   return NormalizeDate(t);
+}
+
+// Hamming distance between the first a.size() code points of `text` and `a`, or -1 when `text`
+// is not longer than `a` (a place name is followed by the rest of the name).
+int PrefixDistance(std::u32string_view text, std::u32string_view a) {
+  if (text.size() <= a.size()) return -1;
+  int d = 0;
+  for (size_t i = 0; i < a.size(); ++i) d += text[i] != a[i];
+  return d;
+}
+
+// The region among `regions` whose name `text` starts with, or (when none) the one region whose
+// name of three or more characters `text` starts with but for one character of its stem (the
+// suffix 市/区/县/州… must be read right): OCR's "惠庄市" for 枣庄市. nullptr when none or several.
+const Region* PlaceAt(std::u32string_view text, const std::vector<const Region*>& regions,
+                      bool* exact) {
+  const Region* found = nullptr;
+  *exact = false;
+  for (const Region* r : regions) {
+    const std::u32string n = DecodeUtf8Lossy(r->name);
+    if (n.size() < 3 || n == U"市辖区" || n.find(U"直辖") != std::u32string::npos) continue;
+    const int d = PrefixDistance(text, n);
+    if (d == 0) {
+      *exact = true;
+      return r;
+    }
+    if (d != 1 || text[n.size() - 1] != n.back()) continue;
+    if (found && found->name != r->name) return nullptr;
+    found = r;
+  }
+  return found;
+}
+
+// A name (client, institution) whose leading place names OCR misread in one character each:
+// the province or prefecture name it starts with, then a county of that prefecture ("吏庄市凤城区
+// 机动车…" -> "枣庄市峄城区机动车…", GB/T 2260 names), and the company form "有限X司" ->
+// "有限公司". Only places of the province of the report's USCC (its characters 3-8 are the
+// registering authority's region) are candidates, and without a valid-looking USCC no place is
+// repaired: a name one character from some place in the country ("中庄市场…") is too often right.
+// Without a full place name, the short name of the USCC's own prefecture is repaired too:
+// "惠庄峰岳…" with 91370404… -> "枣庄峰岳…". Each repair lowers the confidence (x 0.9).
+std::string RepairName(const std::string& name, const std::string& uscc, double* conf) {
+  std::u32string u = DecodeUtf8Lossy(name);
+  if (u.size() < 5) return name;
+  const RegionTable& table = RegionTable::Get();
+  const bool region_code =
+      uscc.size() == 18 && std::all_of(uscc.begin() + 2, uscc.begin() + 8,
+                                       [](char ch) { return ch >= '0' && ch <= '9'; });
+  std::vector<const Region*> top;
+  if (region_code) {
+    for (const Region& r : table.rows()) {
+      if (r.current && r.level != RegionLevel::kCounty && !r.summary() &&
+          r.code.compare(0, 2, uscc, 2, 2) == 0) {
+        top.push_back(&r);
+      }
+    }
+  }
+  // A real place of another province ("惠州市…" with a Shandong USCC, one character from 德州市)
+  // stays as read.
+  static const std::vector<const Region*> country = [] {
+    std::vector<const Region*> v;
+    for (const Region& r : RegionTable::Get().rows()) {
+      if (r.current && r.level != RegionLevel::kCounty && !r.summary()) v.push_back(&r);
+    }
+    return v;
+  }();
+  size_t at = 0;
+  bool exact = false;
+  if (PlaceAt(u, country, &exact) && exact) top.clear();
+  const Region* place = PlaceAt(u, top, &exact);
+  for (int depth = 0; place && depth < 3; ++depth) {
+    const std::u32string n = DecodeUtf8Lossy(place->name);
+    if (!exact) {
+      u.replace(at, n.size(), n);
+      *conf *= 0.9;
+    }
+    at += n.size();
+    if (place->level == RegionLevel::kCounty) break;
+    std::vector<const Region*> children = table.Children(place->code);
+    // A municipality's prefecture is a summary row ("市辖区"): its counties come next.
+    std::vector<const Region*> below;
+    for (const Region* c : children) {
+      if (c->name == "市辖区" || c->name == "县" || c->summary()) {
+        for (const Region* g : table.Children(c->code)) below.push_back(g);
+      } else {
+        below.push_back(c);
+      }
+    }
+    place = PlaceAt(std::u32string_view(u).substr(at), below, &exact);
+  }
+  if (at == 0 && region_code) {
+    // The USCC's prefecture, named short ("枣庄" of 枣庄市).
+    const Region* pref = table.Lookup(uscc.substr(2, 4) + "00");
+    if (pref && pref->level == RegionLevel::kPrefecture) {
+      std::u32string s = DecodeUtf8Lossy(pref->name);
+      if (s.size() >= 3 && s.back() == U'市') s.pop_back();
+      if (s.size() >= 2 && PrefixDistance(u, s) == 1) {
+        u.replace(0, s.size(), s);
+        *conf *= 0.9;
+      }
+    }
+  }
+  static const std::u32string kCompany = U"有限公司";
+  if (u.size() > kCompany.size() + 2) {
+    const std::u32string tail = u.substr(u.size() - kCompany.size());
+    int d = 0;
+    for (size_t i = 0; i < tail.size(); ++i) d += tail[i] != kCompany[i];
+    if (d == 1) {
+      u.replace(u.size() - kCompany.size(), kCompany.size(), kCompany);
+      *conf *= 0.9;
+    }
+  }
+  return EncodeUtf8(u);
+}
+
+// A vehicle's "品牌型号" starts with the make and "牌" ("五菱牌LZW6450PF"); a make one character
+// from exactly one of the common Chinese makes (CCC/公告 names) is taken for it ("五鞭牌" ->
+// "五菱牌").
+std::string RepairBrand(const std::string& model, double* conf) {
+  static const std::vector<std::u32string> makes = {
+      U"五菱",     U"解放",     U"东风",     U"福田", U"江淮",   U"长安",     U"重汽",
+      U"陕汽",     U"吉利",     U"长城",     U"奇瑞", U"比亚迪", U"大众汽车", U"东风日产",
+      U"广汽本田", U"一汽丰田", U"上汽通用", U"宝骏", U"江铃",   U"金杯",     U"宇通",
+      U"金龙",     U"中通",     U"红旗",     U"哈弗", U"荣威",   U"传祺",     U"北汽"};
+  const std::u32string u = DecodeUtf8Lossy(model);
+  const size_t at = u.find(U'牌');
+  if (at == std::u32string::npos || at < 2 || at > 4) return model;
+  const std::u32string make = u.substr(0, at);
+  if (std::find(makes.begin(), makes.end(), make) != makes.end()) return model;
+  const std::u32string* found = nullptr;
+  for (const auto& m : makes) {
+    if (!WithinOne(make, m)) continue;
+    if (found) return model;
+    found = &m;
+  }
+  if (!found) return model;
+  *conf *= 0.9;
+  return EncodeUtf8(*found + u.substr(at));
+}
+
+// The "not stated" mark "/" as OCR reads it alone in a text field: "1", "1/", "l", "I", "|".
+bool OcrNotStated(const std::string& v) {
+  static const std::set<std::string> marks = {"1", "1/", "/1", "l", "I", "|", "l/", "I/"};
+  return marks.count(v) > 0;
 }
 
 // Cleans a raw value of field f; adjusts *conf for values failing their check. `ocr`: the value
@@ -337,6 +491,7 @@ std::optional<std::string> RepairDate(const std::string& text) {
 std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) {
   std::string v = TrimNoise(NormalizeText(raw), /*keep_end_marks=*/f == kConclusion);
   if (IsNotStated(v)) return "";
+  if (ocr && (f == kModel || f == kClient || f == kSample) && OcrNotStated(v)) return "";
   switch (f) {
     case kReportNo: {
       // OCR reads a leading "J" as "]" (which TrimNoise would drop).
@@ -345,6 +500,16 @@ std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) 
         v = "J" + raw_norm.substr(1);
       }
       v = StripSpaces(NormalizeNumber(v));
+      // A bracket OCR adds between two capitals ("J]D2025…"); "[2024]" of a number stays.
+      if (ocr) {
+        for (size_t i = 1; i + 1 < v.size(); ++i) {
+          if ((v[i] == ']' || v[i] == '[') && std::isupper(static_cast<unsigned char>(v[i - 1])) &&
+              std::isupper(static_cast<unsigned char>(v[i + 1]))) {
+            v.erase(i, 1);
+            *conf *= 0.9;
+          }
+        }
+      }
       // Mostly capitals with a lower-case letter or two is OCR's case confusion ("jD2025…").
       const auto lower =
           std::count_if(v.begin(), v.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -392,6 +557,12 @@ std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) 
     case kTestStart:
     case kTestEnd:
     case kIssue: {
+      // A date has no "≤"/"≥": the number re-reading's sign test took a digit's edge for one.
+      if (ocr) {
+        for (std::string_view sign : {"≤", "≥"}) {
+          for (size_t at; (at = v.find(sign)) != std::string::npos;) v.erase(at, sign.size());
+        }
+      }
       auto dates = FindDates(v);
       if (dates.empty()) {
         if (auto d = RepairDate(v)) {
@@ -431,6 +602,16 @@ std::string Clean(Fid f, const std::string& raw, double* conf, bool ocr = true) 
     }
     case kCategory:
       return Snap(StripSpaces(v), Categories(), conf);
+    case kModel: {
+      if (!ocr) return v;
+      // A size range's "~" OCR read as "一" ("5一25mm"): never between digits in a model.
+      static const std::regex range("([0-9])一([0-9])");
+      if (std::regex_search(v, range)) {
+        *conf *= 0.9;
+        v = std::regex_replace(v, range, "$1~$2");
+      }
+      return RepairBrand(v, conf);
+    }
     default:
       return v;
   }
@@ -725,10 +906,43 @@ std::string OcrValue(const std::string& text, double* conf) {
 // "DB37丰900814-2012", "DB37/901019-2020", "GB厅T 18883-2022" -> "<prefix>/T <number>": up to
 // three characters between a known prefix and the number stand for "/T".
 std::string OcrStandard(const std::string& text) {
-  const std::string t = RemoveAllSpaces(TrimNoise(text, false));
+  std::string plain = TrimNoise(text, false);
+  // Up to four characters of the cell before OCR read into it ("台格”,GB 4706.1-2005").
+  if (!plain.empty() && !(plain[0] >= 'A' && plain[0] <= 'Z')) {
+    const std::u32string u = DecodeUtf8Lossy(plain);
+    size_t k = 0;
+    while (k < u.size() && k <= 5 && !(u[k] >= 'A' && u[k] <= 'Z')) ++k;
+    if (k <= 5 && k < u.size() && StandardNo::Parse(EncodeUtf8(u.substr(k)))) {
+      plain = EncodeUtf8(u.substr(k));
+    } else if (k <= 5 && k < u.size() && u[0] > 0x7F) {
+      plain = EncodeUtf8(u.substr(k));  // Chinese text before a code is never part of it
+    }
+  }
+  std::string t = RemoveAllSpaces(plain);
+  // The code before the number: lower-case letters are OCR's ("Hj", "TIZJHc"); "J" of HJ read
+  // as "I", "j", "|" or ")" ("HIj 644-2013", "Hj| 962-2018"); "/" of a group standard "T/" as
+  // "I", "l" or "|" ("TIZJHC").
+  {
+    size_t end = 0;
+    while (end < t.size() && !(t[end] >= '0' && t[end] <= '9')) ++end;
+    std::string code = t.substr(0, end);
+    for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (code.size() >= 2 && code[0] == 'H' &&
+        code.find_first_not_of("IJ|)", 1) == std::string::npos && code.size() <= 4) {
+      code = "HJ";
+    } else if (code.size() >= 4 && code[0] == 'T' &&
+               (code[1] == 'I' || code[1] == 'L' || code[1] == '|' || code[1] == '1')) {
+      code[1] = '/';
+    }
+    if (end > 0 && code != t.substr(0, end)) {
+      const std::string rest = t.substr(end);
+      t = code + rest;
+      if (auto s = StandardNo::Parse(code + " " + rest)) return s->str();
+    }
+  }
   static const std::regex shape("^([A-Z]{1,4})([0-9]{0,4})(.{0,9}?)([0-9][0-9.]*-[0-9]{4})$");
   std::smatch m;
-  if (!std::regex_match(t, m, shape)) return TrimNoise(text, false);
+  if (!std::regex_match(t, m, shape)) return plain;
   static const std::set<std::string> codes = {"GB", "GBZ", "HJ",  "JGJ", "NY", "SN", "YY",
                                               "JG", "JC",  "CJJ", "DL",  "HG", "QB", "WS",
                                               "RB", "SL",  "JT",  "DB",  "GA", "SB", "LY"};
@@ -755,9 +969,9 @@ std::string OcrStandard(const std::string& text) {
   } else if (known(letters)) {
     guess = letters + digits + "/T " + number;
   } else {
-    return TrimNoise(text, false);
+    return plain;
   }
-  return StandardNo::Parse(guess) ? guess : TrimNoise(text, false);
+  return StandardNo::Parse(guess) ? guess : plain;
 }
 
 // Units of measurement reports use (legal units, GB 3100/3101, and the counts of microbiology):
@@ -772,13 +986,102 @@ std::optional<std::string> SnapUnit(const std::string& unit) {
   const std::u32string u = DecodeUtf8Lossy(unit);
   if (u.empty() || std::find(units.begin(), units.end(), u) != units.end()) return std::nullopt;
   const std::u32string* found = nullptr;
+  bool several = false;
   for (const auto& c : units) {
     if (!WithinOneEdit(u, c)) continue;
-    if (found) return std::nullopt;
+    several = found != nullptr;
+    if (several) break;
     found = &c;
+  }
+  if (found && !several) return EncodeUtf8(*found);
+  found = nullptr;
+  // OCR's look-alikes in units, folded on both sides before the same one-edit test: "³" read as
+  // "3", "a" or "s" ("mg/mas", "mgma"), "μ" as "H", "h" or "u" ("Hg/m³"), "/" as "y" ("mgyms",
+  // "hmoymol"), "g" as "9" ("9/1009g"), "%" as "多". A folded reading that two units share
+  // decides nothing.
+  static const auto fold = [](std::u32string s) {
+    for (char32_t& c : s) {
+      if (c == U'3' || c == U'a' || c == U's') c = U'³';
+      if (c == U'H' || c == U'h' || c == U'u') c = U'μ';
+      if (c == U'y') c = U'/';
+      if (c == U'9') c = U'g';
+      if (c == U'多') c = U'%';
+    }
+    return s;
+  };
+  const std::u32string fu = fold(u);
+  for (bool exact : {true, false}) {
+    for (const auto& c : units) {
+      const std::u32string fc = fold(c);
+      if (exact ? fc != fu : !(fu.size() >= 2 && WithinOneEdit(fu, fc))) continue;
+      if (found) return std::nullopt;
+      found = &c;
+    }
+    if (found) return EncodeUtf8(*found);
+  }
+  return std::nullopt;
+}
+
+// Test conditions (工况) of vehicle emission tests (GB 18285-2018, GB 3847-2018): a reading one
+// character away from exactly one is taken for it ("高驴速" -> "高怠速").
+const std::vector<std::string_view>& Conditions() {
+  static const std::vector<std::string_view> v = {
+      "怠速",         "高怠速",   "双怠速",   "稳态工况", "瞬态工况",
+      "简易瞬态工况", "加载减速", "自由加速", "ASM5025",  "ASM2540"};
+  return v;
+}
+
+// The test items the standards catalogue lists under `standard` (any edition of its number).
+const std::vector<std::u32string>& ItemsOfStandard(const std::string& standard) {
+  static const std::map<std::string, std::vector<std::u32string>> by_number = [] {
+    std::map<std::string, std::vector<std::u32string>> m;
+    auto cat = registry::gen::RealCatalogue();
+    if (!cat) return m;
+    for (const auto& e : *cat) {
+      auto s = StandardNo::Parse(e.number);
+      if (!s) continue;
+      auto& items = m[s->WithoutYear()];
+      for (const auto& i : e.items) items.push_back(DecodeUtf8Lossy(NormalizeText(i)));
+    }
+    return m;
+  }();
+  static const std::vector<std::u32string> none;
+  auto s = StandardNo::Parse(standard);
+  if (!s) return none;
+  auto it = by_number.find(s->WithoutYear());
+  return it == by_number.end() ? none : it->second;
+}
+
+// An item of two or more characters one edit away from exactly one item the catalogue lists
+// under the line's standard ("氨氨" -> "氨氮" under HJ 535): the standard read on the same line
+// narrows the candidates that the whole catalogue leaves ambiguous (二氧化氯/硫/氮).
+std::optional<std::string> SnapItemOfStandard(const std::string& item,
+                                              const std::string& standard) {
+  const std::vector<std::u32string>& items = ItemsOfStandard(standard);
+  const std::u32string t = DecodeUtf8Lossy(item);
+  if (t.size() < 2 || std::find(items.begin(), items.end(), t) != items.end()) return std::nullopt;
+  const std::u32string* found = nullptr;
+  for (const auto& i : items) {
+    if (i.size() < 2 || !WithinOneEdit(t, i)) continue;
+    if (found && *found != i) return std::nullopt;
+    found = &i;
   }
   if (!found) return std::nullopt;
   return EncodeUtf8(*found);
+}
+
+// A range limit's "~" OCR read as "一" or doubled with a dash ("6.5一8.5", "0.95~-1.05").
+std::string OcrRange(const std::string& limit) {
+  static const std::regex range("^([0-9.]+)(?:一|~-|-~|~~|~一|一~)([0-9.]+)$");
+  return std::regex_replace(limit, range, "$1~$2");
+}
+
+// Cells OCR ended with a dash of the rule or the next cell ("合格-", "氨气-"): words do not
+// end in one.
+std::string TrimDash(const std::string& text) {
+  std::string t = text;
+  while (t.size() > 1 && t.back() == '-') t.pop_back();
+  return t;
 }
 
 const std::vector<std::string_view>& ResultWords() {
@@ -836,9 +1139,18 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
   t.result = NormalizeNumber(r.cells[kResult]);
   if (r.ocr) {
     t.result = OcrValue(t.result, conf);
+    if (const std::string range = OcrRange(StripSpaces(t.limit)); range != StripSpaces(t.limit)) {
+      t.limit = range;
+      *conf *= 0.9;
+    }
     t.limit = OcrValue(t.limit, conf);
-    t.item = TrimNoise(t.item, false);
+    t.item = TrimDash(TrimNoise(t.item, false));
     t.parameter = TrimNoise(t.parameter, false);
+    if (!t.parameter.empty()) {
+      double pc = 1;
+      t.parameter = Snap(StripSpaces(t.parameter), Conditions(), &pc);
+      *conf *= pc;
+    }
     t.unit = TrimNoise(t.unit, false);
     // The end mark "以下空白" OCR joined to the last row ("级以下", "以下空").
     if (const size_t end = t.unit.find("以下"); end != std::string::npos) {
@@ -851,12 +1163,28 @@ ledger::TestLine ToTestLine(const Row& r, double* conf) {
     }
   }
   double c = 1;
-  t.verdict = Snap(StripSpaces(r.ocr ? TrimNoise(r.cells[kVerdict], false) : r.cells[kVerdict]),
-                   Verdicts(), &c, /*prefix=*/true);
+  std::string verdict = r.cells[kVerdict];
+  if (r.ocr) {
+    verdict = TrimDash(TrimNoise(verdict, false));
+    // "台" is OCR's "合" of small type ("台格", "人台格": a stroke of the rule read before it).
+    std::u32string v = DecodeUtf8Lossy(StripSpaces(verdict));
+    for (char32_t& ch : v) {
+      if (ch == U'台') ch = U'合';
+    }
+    if (v.size() == 3 && (v.substr(1) == U"合格" || v.substr(1) == U"符合") && v[0] != U'不') {
+      v = v.substr(1);
+    }
+    if (EncodeUtf8(v) != StripSpaces(verdict)) c *= 0.9;
+    verdict = EncodeUtf8(v);
+  }
+  t.verdict = Snap(StripSpaces(verdict), Verdicts(), &c, /*prefix=*/true);
   if (r.ocr) {
     t.result = Snap(StripSpaces(t.result), ResultWords(), &c);
-    if (auto item = SnapItem(t.item)) {
+    if (auto item = SnapItemOfStandard(t.item, t.standard)) {
       t.item = *item;
+      c *= 0.85;
+    } else if (auto any = SnapItem(t.item)) {
+      t.item = *any;
       c *= 0.85;
     }
   }
@@ -1097,6 +1425,10 @@ void ReadContents(const std::vector<PageLayout>& pages, Extraction* ex) {
   } else {
     flag("page_numbering", numbering, &f.page_numbering);
   }
+  if (ocr && OcrNotStated(f.test_site)) {
+    f.test_site.clear();
+    site.found = false;
+  }
   ex->confidence["test_site"] = site.found ? site.conf : 0.0;
   ex->confidence["subcontracting"] = subcontracting.found ? subcontracting.conf : 0.0;
 }
@@ -1277,7 +1609,19 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
       text = JoinBroken(text, piece);
       prev_bottom = line.box.y1;
     }
-    cands[kConclusion] = {{NormalizeText(text), conf}};
+    text = NormalizeText(text);
+    // The seal's caption, or the seal's own text, OCR read after the sentence ("…合格。(办验检测
+    // 专用齐)", "…合格。人(6旺检测坦抽)"): a short bracketed tail after the last "。".
+    if (page.ocr) {
+      const std::u32string u = DecodeUtf8Lossy(text);
+      const size_t stop = u.rfind(U'。');
+      if (stop != std::u32string::npos && stop + 1 < u.size() && u.size() - stop - 1 <= 14 &&
+          u.find(U'(', stop) != std::u32string::npos) {
+        text = EncodeUtf8(u.substr(0, stop + 1));
+        conf *= 0.9;
+      }
+    }
+    cands[kConclusion] = {{text, conf}};
   }
 
   // 4. CMA mark and the certificate number under it (page 1).
@@ -1413,6 +1757,13 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
   set(kApprover, &facts.approver);
   set(kReviewer, &facts.reviewer);
   set(kChief, &facts.chief_tester);
+  // Place names in the client's and the institution's names, checked against the places of the
+  // USCC's province (RepairName).
+  if (std::any_of(pages.begin(), pages.end(), [](const PageLayout& p) { return p.ocr; })) {
+    facts.institution_name =
+        RepairName(facts.institution_name, r.institution, &ex.confidence["institution_name"]);
+    r.client = RepairName(r.client, r.institution, &ex.confidence["client"]);
+  }
   if (!facts.approver.empty()) r.signatories = {facts.approver};
   ex.confidence["signatories"] = ex.confidence["approver"];
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "zhijian/intake/test_page_internal.h"
 
 namespace zhijian::intake {
@@ -316,6 +318,122 @@ TEST(Fields, NotAReport) {
   EXPECT_TRUE(ex.facts.report.test_lines.empty());
   EXPECT_LE(ex.found(), 2);  // cma_mark (absent) and page_count (the document's) only
   EXPECT_FALSE(ex.facts.seal.has_value());  // no report: its contents are not judged
+}
+
+// Misreadings seen on held-out scans (docs/intake.md "Held-out round"): place names of
+// companies one character off (GB/T 2260 names; the USCC's prefecture for a short name), the
+// company form, a bracket inside a report number, mixed date separators, and table cells whose
+// standard narrows the item, whose unit has look-alikes of ³/μ/g, a range "~" read as "一",
+// a verdict with "台" for "合" and a stroke before it, a vehicle test condition.
+TEST(Fields, OcrHeldOutConfusions) {
+  PageText p = A4();
+  p.ocr = true;
+  const double c = 0.9;
+  Put(&p, "惠庄峰岳建设工程质量检测有限公司", 100, 20, 16, c);
+  Put(&p, "报告编号：J]D202504110192", 50, 60, 10, c);
+  Put(&p, "统一社会信用代码：91370404MA8QWG37X4", 50, 80, 10, c);
+  Put(&p, "委托单位：吏庄市山享区利通机械制造有限全司", 50, 100, 10, c);
+  Put(&p, "收样日期：2025-04.13", 50, 120, 10, c);
+  Put(&p, "签发日期：2025-.05-05", 300, 120, 10, c);
+  Put(&p, "规格型号：5一25mm", 50, 140, 10, c);
+  Put(&p, "抽样日期：2025年≤5月19日", 300, 140, 10, c);
+  const double xs[] = {50, 90, 170, 230, 290, 350, 410, 470};
+  const char* head[] = {"序号",     "检验项目", "工况",     "单位",
+                        "标准要求", "检验结果", "单项判定", "检验依据"};
+  for (int i = 0; i < 8; ++i) Put(&p, head[i], xs[i], 160, 10, c);
+  const char* row1[] = {"1", "氨氨", "/", "mg/mas", "6.5一8.5", "7.1", "人台格", "HJ 535-2009"};
+  const char* row2[] = {"2", "高蓝", "/", "9/1009g", "≤0.05", "0.01", "合格-", "GB 5009.35-2016"};
+  const char* row3[] = {"3", "发执", "高驴速", "多", "≤1.0", "0.2", "台格", "台格”,GB 4706.1-2005"};
+  const char* row4[] = {"4", "二氧化毛", "/", "hmoymol", "≤0.8", "0.1", "合格", "GB/T 5750.5-2023"};
+  const char* row5[] = {"5", "甲葵", "/", "mgma", "≤0.8", "0.1", "合格", "HIj 644-2013"};
+  const char* row6[] = {"6", "锌", "/", "Hg/msa", "≤0.8", "0.1", "合格", "TIZJHc 900744-2021"};
+  for (int i = 0; i < 8; ++i) Put(&p, row5[i], xs[i], 260, 10, c);
+  for (int i = 0; i < 8; ++i) Put(&p, row6[i], xs[i], 280, 10, c);
+  for (int i = 0; i < 8; ++i) Put(&p, row1[i], xs[i], 180, 10, c);
+  for (int i = 0; i < 8; ++i) Put(&p, row2[i], xs[i], 200, 10, c);
+  for (int i = 0; i < 8; ++i) Put(&p, row3[i], xs[i], 220, 10, c);
+  for (int i = 0; i < 8; ++i) Put(&p, row4[i], xs[i], 240, 10, c);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  const auto& f = ex.facts;
+  EXPECT_EQ(f.institution_name, "枣庄峰岳建设工程质量检测有限公司");
+  EXPECT_LT(ex.confidence.at("institution_name"), c);
+  EXPECT_EQ(f.report.report_no, "JD202504110192");
+  EXPECT_EQ(f.report.client, "枣庄市山亭区利通机械制造有限公司");
+  EXPECT_EQ(f.report.receipt_date, "2025-04-13");
+  EXPECT_EQ(f.report.issue_date, "2025-05-05");
+  EXPECT_EQ(f.sample_model, "5~25mm");
+  EXPECT_EQ(f.report.sampling_date, "2025-05-19");
+  ASSERT_EQ(f.report.test_lines.size(), 6u);
+  const auto& l = f.report.test_lines;
+  EXPECT_EQ(l[0].item, "氨氮");
+  EXPECT_EQ(l[0].unit, "mg/m³");
+  EXPECT_EQ(l[0].limit, "6.5~8.5");
+  EXPECT_EQ(l[0].verdict, "合格");
+  EXPECT_EQ(l[1].item, "亮蓝");
+  EXPECT_EQ(l[1].unit, "g/100g");
+  EXPECT_EQ(l[1].verdict, "合格");
+  EXPECT_EQ(l[2].item, "发热");
+  EXPECT_EQ(l[2].parameter, "高怠速");
+  EXPECT_EQ(l[2].unit, "%");
+  EXPECT_EQ(l[2].verdict, "合格");
+  EXPECT_EQ(l[2].standard, "GB 4706.1-2005");
+  // The standard's items (硫酸盐, 氯化物, …, 氨氮) have no 二氧化X: still no guess.
+  EXPECT_EQ(l[3].item, "二氧化毛");
+  EXPECT_EQ(l[3].unit, "μmol/mol");
+  EXPECT_EQ(l[4].standard, "HJ 644-2013");
+  EXPECT_EQ(l[4].item, "甲苯");
+  EXPECT_EQ(l[4].unit, "mg/m³");
+  EXPECT_EQ(l[5].standard, "T/ZJHC 900744-2021");
+  EXPECT_EQ(l[5].unit, "μg/m³");
+  for (double lc : ex.line_confidence) EXPECT_LT(lc, c);
+}
+
+// Names whose place is right, a real place of another province, names without a USCC to place
+// them, and a text layer are left alone.
+TEST(Fields, PlaceRepairsLeaveRightNamesAlone) {
+  for (bool ocr : {true, false}) {
+    PageText p = A4();
+    p.ocr = ocr;
+    Put(&p, "报告编号：JD2025-001", 50, 60, 10, 0.9);
+    Put(&p, "统一社会信用代码：91370404MA8QWG37X4", 50, 70, 10, 0.9);
+    Put(&p, "委托单位：惠州市金康建筑工程有限公司", 50, 80, 10, 0.9);
+    Put(&p, "样品名称：大米", 50, 100, 10, 0.9);
+    Put(&p, "检验机构：临沂市兰山区某某检测有限公司", 50, 120, 10, 0.9);
+    const Extraction ex = ExtractFields({BuildLayout(p)});
+    EXPECT_EQ(ex.facts.report.client, "惠州市金康建筑工程有限公司");
+    EXPECT_EQ(ex.facts.institution_name, "临沂市兰山区某某检测有限公司");
+  }
+  for (bool ocr : {true, false}) {
+    PageText p = A4();
+    p.ocr = ocr;
+    Put(&p, "报告编号：JD2025-001", 50, 60, 10);
+    Put(&p, "委托单位：惠庄市金康建筑工程有限全司", 50, 80, 10);
+    Put(&p, "样品名称：大米", 50, 100, 10);
+    const Extraction ex = ExtractFields({BuildLayout(p)});
+    // No USCC: the place stays; the company form is OCR's only.
+    EXPECT_EQ(ex.facts.report.client,
+              ocr ? "惠庄市金康建筑工程有限公司" : "惠庄市金康建筑工程有限全司");
+  }
+}
+
+// A vehicle make one character off: the one common make it is near; a make near none or two
+// stays as read, and so does a text layer.
+TEST(Fields, OcrVehicleMake) {
+  for (const auto& [read, ocr, want] : std::vector<std::tuple<std::string, bool, std::string>>{
+           {"五鞭牌LZW6450PF", true, "五菱牌LZW6450PF"},
+           {"五鞭牌LZW6450PF", false, "五鞭牌LZW6450PF"},
+           {"解放牌CA4250P66K24T1E5", true, "解放牌CA4250P66K24T1E5"},
+           {"东田牌BJ1032", true, "东田牌BJ1032"}}) {  // 东风 or 福田: no guess
+    PageText p = A4();
+    p.ocr = ocr;
+    Put(&p, "报告编号：JD2025-001", 50, 60, 10, 0.9);
+    Put(&p, "品牌型号：" + read, 50, 80, 10, 0.9);
+    Put(&p, "检测地点：1", 50, 120, 10, 0.9);  // "/" as OCR reads it
+    Put(&p, "样品名称：小型普通客车", 50, 100, 10, 0.9);
+    const Extraction ex = ExtractFields({BuildLayout(p)});
+    EXPECT_EQ(ex.facts.sample_model, want) << read;
+    EXPECT_EQ(ex.facts.test_site, ocr ? "" : "1");
+  }
 }
 
 }  // namespace

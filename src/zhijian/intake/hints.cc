@@ -44,6 +44,23 @@ int ApplyHints(const RegistryHints& hints, Extraction* ex) {
     ex->confidence[field] *= 0.8;
     ++corrected;
   }
+  // Intake's canonical form of the registered name ("（临沂）" -> "(临沂)").
+  const std::string registered = NormalizeText(hints.institution_name);
+  if (!registered.empty() && !f.institution_name.empty() && f.institution_name != registered) {
+    const std::u32string r = DecodeUtf8Lossy(RemoveAllSpaces(f.institution_name));
+    const std::u32string k = DecodeUtf8Lossy(RemoveAllSpaces(registered));
+    int replaced = 0;
+    if (r.size() == k.size()) {
+      for (size_t i = 0; i < r.size(); ++i) replaced += r[i] != k[i];
+    }
+    if (WithinOneEdit(r, k) || (r.size() >= 10 && r.size() == k.size() && replaced <= 2)) {
+      ex->warnings.push_back("institution_name: " + f.institution_name + " -> " + registered +
+                             " (registry)");
+      f.institution_name = registered;
+      ex->confidence["institution_name"] *= 0.8;
+      ++corrected;
+    }
+  }
   if (!f.approver.empty() && !f.report.signatories.empty()) {
     f.report.signatories = {f.approver};
     ex->confidence["signatories"] = ex->confidence["approver"];

@@ -7,6 +7,8 @@
 // and lowers the field's confidence (× 0.8) so that the correction stays visible; each
 // correction is also noted in the warnings ("approver: 袁春乐 -> 袁春东 (registry)").
 //   - names: approver, reviewer, chief tester against `names` (the institution's people);
+//   - the institution's name against `institution_name` (its registered name): taken when the
+//     reading is one edit away, or (ten or more characters) two characters replaced;
 //   - standards: each test line's standard against `standards` (its capabilities' standard
 //     numbers, canonical). A reading that differs from a candidate in its year only is another
 //     edition and stays as read: the standard-obsolete check must see it.
@@ -28,6 +30,7 @@ namespace zhijian::intake {
 struct RegistryHints {
   std::vector<std::string> names;      // people of the report's institution
   std::vector<std::string> standards;  // canonical standard numbers of its capabilities
+  std::string institution_name;        // its registered name ("" = unknown)
 };
 
 // Corrects `extraction` in place; returns the number of values corrected.

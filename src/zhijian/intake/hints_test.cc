@@ -62,6 +62,16 @@ TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
   EXPECT_EQ(ex.facts.approver, "袁春乐");
   EXPECT_EQ(ex.facts.reviewer, "张三丰");
 
+  // The registered name in intake's canonical form: full-width brackets are not a difference.
+  RegistryHints wide;
+  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  Extraction same = Scan();
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
+  EXPECT_EQ(ApplyHints(wide, &same), 0);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临圻)";
+  EXPECT_EQ(ApplyHints(wide, &same), 1);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
   Extraction text = Scan();
   text.facts.source = checks::FactsSource::kTextPdf;
   EXPECT_EQ(ApplyHints(Hints(), &text), 0);
@@ -69,5 +79,43 @@ TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
   EXPECT_EQ(text.facts.report.test_lines[0].standard, "GB/T 5750.8-2023");
 }
 
+// The institution's name: one or (long names) two characters from the registered name is OCR's;
+// a name further off (another institution's) stays as read, and so does a text layer.
+TEST(Hints, InstitutionName) {
+  RegistryHints h;
+  h.institution_name = "济南海鑫机动车检测技术有限公司";
+  for (const auto& [read, want] : std::vector<std::pair<std::string, std::string>>{
+           {"济南海讲机动车检测技术有限公司", "济南海鑫机动车检测技术有限公司"},
+           {"济南海讲机动车检测技木有限公司", "济南海鑫机动车检测技术有限公司"},
+           {"济南海机动车检测技术有限公司", "济南海鑫机动车检测技术有限公司"},
+           {"济南海讲机动车检侧技木有限公司", "济南海讲机动车检侧技木有限公司"},
+           {"济南安正建设工程质量检测有限公司", "济南安正建设工程质量检测有限公司"}}) {
+    Extraction ex = Scan();
+    ex.facts.institution_name = read;
+    ex.confidence["institution_name"] = 0.9;
+    ApplyHints(h, &ex);
+    EXPECT_EQ(ex.facts.institution_name, want) << read;
+    if (read != want) {
+      EXPECT_NEAR(ex.confidence["institution_name"], 0.72, 1e-9);
+    }
+  }
+  // The registered name in intake's canonical form: full-width brackets are not a difference.
+  RegistryHints wide;
+  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  Extraction same = Scan();
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
+  EXPECT_EQ(ApplyHints(wide, &same), 0);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
+  same.facts.institution_name = "国家建筑工程质量监督检验中心(临圻)";
+  EXPECT_EQ(ApplyHints(wide, &same), 1);
+  EXPECT_EQ(same.facts.institution_name, "国家建筑工程质量监督检验中心(临沂)");
+  Extraction text = Scan();
+  text.facts.source = checks::FactsSource::kTextPdf;
+  text.facts.institution_name = "济南海讲机动车检测技术有限公司";
+  EXPECT_EQ(ApplyHints(h, &text), 0);
+  EXPECT_EQ(text.facts.institution_name, "济南海讲机动车检测技术有限公司");
+}
+
 }  // namespace
+
 }  // namespace zhijian::intake

@@ -37,20 +37,25 @@ PageText FromOcr(const std::vector<Word>& words, const GrayImage& image) {
   return page;
 }
 
-// Sparse text of the top quarter of the page that the page pass did not read (no overlap with
-// its words), added as lines of their own.
-void AddHeaderWords(Ocr& ocr, const GrayImage& image, std::vector<Word>* words) {
+// Sparse text of a horizontal band of the page (rows [y0, y0 + height)) that the page pass did
+// not read (no overlap with its words), added as lines of their own.
+void AddBandWords(Ocr& ocr, const GrayImage& image, int y0, int height, std::vector<Word>* words) {
+  y0 = std::clamp(y0, 0, image.height);
+  height = std::clamp(height, 0, image.height - y0);
+  if (height < 8) return;
   GrayImage band;
   band.width = image.width;
-  band.height = image.height / 4;
+  band.height = height;
   band.dpi = image.dpi;
-  band.pixels.assign(image.pixels.begin(),
-                     image.pixels.begin() + static_cast<long>(band.width) * band.height);
+  const auto from = image.pixels.begin() + static_cast<long>(band.width) * y0;
+  band.pixels.assign(from, from + static_cast<long>(band.width) * band.height);
   auto extra = ocr.Recognize(band, OcrMode::kSparse);
   if (!extra) return;  // the page pass stands on its own
   int next_line = 0;
   for (const Word& w : *words) next_line = std::max(next_line, w.line + 1);
   for (Word w : *extra) {
+    w.box.y0 += y0;
+    w.box.y1 += y0;
     bool overlaps = false;
     for (const Word& o : *words) {
       const double ix = std::min(o.box.x1, w.box.x1) - std::max(o.box.x0, w.box.x0);
@@ -99,7 +104,13 @@ Result<std::vector<PageText>> ReadPages(std::string bytes, const Options& option
     Ocr& ocr = options.ocr ? *options.ocr : DefaultOcr();
     auto words = ocr.Recognize(image);
     if (!words) return std::move(words).error().WithDetail("page " + std::to_string(i + 1));
-    if (i == 0 && options.header_pass) AddHeaderWords(ocr, image, &*words);
+    if (options.header_pass) {
+      // Page 1's top quarter: the certificate number under the CMA mark. Every page's bottom
+      // tenth: the footer (报告编号, 第 x 页 共 y 页) that page layout analysis often skips at the
+      // right of a line of small type.
+      if (i == 0) AddBandWords(ocr, image, 0, image.height / 4, &*words);
+      AddBandWords(ocr, image, image.height - image.height / 10, image.height / 10, &*words);
+    }
     pages.push_back(FromOcr(*words, image));
   }
   return pages;

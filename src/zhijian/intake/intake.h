@@ -37,7 +37,8 @@ struct Options {
   bool force_ocr = false;   // OCR every page, even one with a text layer (for measuring)
   Ocr* ocr = nullptr;       // nullptr: DefaultOcr()
   // Page 1 is OCR'd a second time in its top quarter as sparse text (OcrMode::kSparse), for the
-  // mark's certificate number that layout analysis takes for part of a graphic.
+  // mark's certificate number that layout analysis takes for part of a graphic; every OCR'd page
+  // in its bottom tenth, for the footer's page numbers that layout analysis skips.
   bool header_pass = true;
   DocumentLimits limits;
 };

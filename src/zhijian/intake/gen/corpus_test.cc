@@ -40,7 +40,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 constexpr const char* kToday = "2025-06-01";
-constexpr double kScanFieldShare = 0.88;
+constexpr double kScanFieldShare = 0.94;
 
 class CorpusTest : public ::testing::Test {
  protected:
