@@ -1,7 +1,7 @@
 // Report registration (issue 4): bulk registration into a fresh SQLite database through
-// ReportLedger::RegisterBatch — codes, salts, entries, report rows, events, log leaves and
-// tiles in one transaction per batch — in reports per second; and the stages without the
-// database (reading a JSON line, building an entry).
+// ReportLedger::RegisterBatch — codes, salts, entries, report rows (which imply their issue
+// events, migration 0014), log leaves and tiles in one transaction per batch — in reports per
+// second; and the stages without the database (reading a JSON line, building an entry).
 //
 //   build-bench/bench/ledger_register_bench --benchmark_filter=Register
 //   ZJ_BENCH_REPORTS=1000000 ...      (reports per run, default 200,000)

@@ -92,11 +92,12 @@ sqlite3 "$DIR/zj.db" "DELETE FROM reports WHERE code = '$CODE'"
 refuse "deleted report row" 1 "entry $LEAF (report $CODE): log.report-missing" \
   "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
-sqlite3 "$DIR/zj.db" "DELETE FROM log_bundles WHERE idx = 0"
-refuse "deleted entry bundle" 1 "entry 0: log.entry-missing" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
+# The 41 entries are the partial bundle 0: log_tail rows, one per entry (migration 0014).
+sqlite3 "$DIR/zj.db" "DELETE FROM log_tail WHERE leaf_index = 0"
+refuse "deleted entry" 1 "entry 0: log.entry-missing" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
-# Byte 50 of the first entry of bundle 0 (after its 2-byte length): leaf 0.
-sqlite3 "$DIR/zj.db" "UPDATE log_bundles SET entries = substr(entries, 1, 52) || X'FF' || substr(entries, 54) WHERE idx = 0"
+# Byte 50 of the first entry: leaf 0.
+sqlite3 "$DIR/zj.db" "UPDATE log_tail SET entry = substr(entry, 1, 50) || X'FF' || substr(entry, 52) WHERE leaf_index = 0"
 refuse "changed entry" 1 "entry 0: log.leaf-hash-mismatch" "$BIN" --db "$DB" log audit --key "$DIR/keys/log.pub"
 cp "$DIR/clean.db" "$DIR/zj.db"
 "$BIN" keys init --dir "$DIR/other" --name zj.example.cn/log >/dev/null

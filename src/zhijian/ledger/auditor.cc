@@ -197,6 +197,7 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
   struct LeafRows {
     std::optional<int64_t> prefix;
     std::optional<store::Row> event;  // the event and report columns of the query below
+    bool implied = false;             // an issue event implied by the report row
   };
   auto check_leaf = [&](uint64_t leaf, const std::string& entry, const LeafRows& rows) {
     ++report.entries;
@@ -216,8 +217,13 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
       return;
     }
     if (!rows.event) {
-      findings.Add("log.event-missing", "the entry has no event row in the database", leaf,
-                   decoded->code);
+      if (decoded->type == EventType::kIssue) {  // the report row is the event
+        findings.Add("log.report-missing", "the report row of this issue entry is missing", leaf,
+                     decoded->code);
+      } else {
+        findings.Add("log.event-missing", "the entry has no event row in the database", leaf,
+                     decoded->code);
+      }
       return;
     }
     const store::Row& row = *rows.event;
@@ -257,6 +263,62 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
                    leaf, decoded->code);
     }
   };
+  // The prefix and event rows of leaves [first_leaf, end_leaf).
+  auto load_rows = [&](int64_t first_leaf,
+                       int64_t end_leaf) -> Result<std::map<uint64_t, LeafRows>> {
+    std::map<uint64_t, LeafRows> leaves;
+    std::vector<Value> q{first_leaf, end_leaf};
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT leaf_index, prefix FROM "
+                                               "log_leaf_prefixes WHERE leaf_index >= ? AND "
+                                               "leaf_index < ?",
+                                               q));
+    for (const auto& row : rows) leaves[static_cast<uint64_t>(row.Int(0))].prefix = row.Int(1);
+    ZJ_ASSIGN_OR_RETURN(
+        auto events,
+        conn->Query("SELECT e.leaf_index, e.type, e.reason, e.registered_at_ms, a.id, a.code, "
+                    "a.institution_uscc, a.report_no, a.certificate_no, a.issue_date, "
+                    "a.document_sha256, a.salt, a.client, a.sample, a.results, o.code, "
+                    "e.original_report_id FROM report_events e LEFT JOIN reports a ON a.id = "
+                    "e.report_id LEFT JOIN reports o ON o.id = e.original_report_id WHERE "
+                    "e.leaf_index >= ? AND e.leaf_index < ?",
+                    q));
+    for (auto& row : events) {
+      const auto leaf = static_cast<uint64_t>(row.Int(0));
+      leaves[leaf].event = std::move(row);
+    }
+    // Issue events have no row (migration 0014): the report row whose leaf has no event row
+    // implies one, in the columns of the query above.
+    ZJ_ASSIGN_OR_RETURN(
+        auto reports,
+        conn->Query("SELECT r.leaf_index, r.registered_at, r.id, r.code, r.institution_uscc, "
+                    "r.report_no, r.certificate_no, r.issue_date, r.document_sha256, r.salt, "
+                    "r.client, r.sample, r.results FROM reports r WHERE r.leaf_index >= ? AND "
+                    "r.leaf_index < ? ORDER BY r.id",
+                    q));
+    for (const auto& row : reports) {
+      const auto leaf = static_cast<uint64_t>(row.Int(0));
+      LeafRows& slot = leaves[leaf];
+      if (slot.event && !slot.implied) continue;  // an event row: checked below
+      if (slot.event) {
+        findings.Add(
+            "log.report-not-logged",
+            "another report claims this issue entry already (report " + slot.event->Text(5) + ")",
+            leaf, row.Text(3));
+        continue;
+      }
+      ReportRecord r;
+      r.leaf_index = leaf;
+      r.registered_at = row.Text(1);
+      std::vector<Value> cells{row.at(0), std::string("issue"), std::string(),
+                               ReportLedger::ImpliedIssueEvent(r).registered_at_ms};
+      for (size_t c = 2; c < row.size(); ++c) cells.push_back(row.at(c));
+      cells.emplace_back(store::Null());
+      cells.emplace_back(store::Null());
+      slot.event = store::Row(std::move(cells));
+      slot.implied = true;
+    }
+    return leaves;
+  };
   // The bundles in order, a page at a time, with the rows of their leaves.
   uint64_t expected_bundle = 0;
   bool ended = false;  // a bundle with fewer than 256 entries was read: it must be the last
@@ -270,28 +332,7 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
     const auto first_leaf =
         static_cast<int64_t>(static_cast<uint64_t>(bundles.front().Int(0)) << kTileHeight);
     const auto end_leaf = static_cast<int64_t>((static_cast<uint64_t>(after) + 1) << kTileHeight);
-    std::map<uint64_t, LeafRows> leaves;
-    {
-      std::vector<Value> q{first_leaf, end_leaf};
-      ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT leaf_index, prefix FROM "
-                                                 "log_leaf_prefixes WHERE leaf_index >= ? AND "
-                                                 "leaf_index < ?",
-                                                 q));
-      for (const auto& row : rows) leaves[static_cast<uint64_t>(row.Int(0))].prefix = row.Int(1);
-      ZJ_ASSIGN_OR_RETURN(
-          auto events,
-          conn->Query("SELECT e.leaf_index, e.type, e.reason, e.registered_at_ms, a.id, a.code, "
-                      "a.institution_uscc, a.report_no, a.certificate_no, a.issue_date, "
-                      "a.document_sha256, a.salt, a.client, a.sample, a.results, o.code, "
-                      "e.original_report_id FROM report_events e LEFT JOIN reports a ON a.id = "
-                      "e.report_id LEFT JOIN reports o ON o.id = e.original_report_id WHERE "
-                      "e.leaf_index >= ? AND e.leaf_index < ?",
-                      q));
-      for (auto& row : events) {
-        const auto leaf = static_cast<uint64_t>(row.Int(0));
-        leaves[leaf].event = std::move(row);
-      }
-    }
+    ZJ_ASSIGN_OR_RETURN(auto leaves, load_rows(first_leaf, end_leaf));
     for (const auto& b : bundles) {
       const auto idx = static_cast<uint64_t>(b.Int(0));
       const uint64_t base = idx << kTileHeight;
@@ -339,6 +380,32 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
       if (good.size() < kTileWidth) ended = true;
     }
     if (options.progress) options.progress(report.entries, head.size);
+  }
+  // The partial last bundle: its entries in log_tail, continuing the full bundles.
+  for (int64_t after = -1;;) {
+    std::vector<Value> p{after, static_cast<int64_t>(kTileWidth)};
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn->Query("SELECT leaf_index, entry FROM log_tail WHERE "
+                                               "leaf_index > ? ORDER BY leaf_index LIMIT ?",
+                                               p));
+    if (rows.empty()) break;
+    after = rows.back().Int(0);
+    ZJ_ASSIGN_OR_RETURN(auto leaves, load_rows(rows.front().Int(0), after + 1));
+    static const LeafRows kNone;
+    for (const auto& row : rows) {
+      const auto leaf = static_cast<uint64_t>(row.Int(0));
+      if (leaf != range.size() || ended) {
+        findings.Add("log.entry-missing",
+                     leaf > range.size()
+                         ? "entries " + std::to_string(range.size()) + ".." +
+                               std::to_string(leaf - 1) + " are missing"
+                         : "log_tail holds an entry that a bundle holds already, or follows a "
+                           "partial bundle",
+                     leaf > range.size() ? range.size() : leaf);
+        if (leaf < range.size() || ended) continue;
+      }
+      auto it = leaves.find(leaf);
+      check_leaf(leaf, row.Bytes(1), it == leaves.end() ? kNone : it->second);
+    }
   }
   {
     // Prefix rows beyond the entries.
@@ -425,7 +492,11 @@ Result<AuditReport> AuditDatabase(store::Database& db, const LogStore& log,
       for (const auto& row : rows) {
         after = row.Int(0);
         ++report.reports;
-        if (row.IsNull(4) || row.Int(4) != row.Int(0)) {
+        // No event row at its leaf: the issue entry there is its event (checked with the
+        // entries above), if the log has that leaf.
+        const bool implied =
+            row.IsNull(4) && row.Int(3) >= 0 && static_cast<uint64_t>(row.Int(3)) < range.size();
+        if (!implied && (row.IsNull(4) || row.Int(4) != row.Int(0))) {
           findings.Add("log.report-not-logged", "no event of the log created this report",
                        static_cast<uint64_t>(row.Int(3)), row.Text(1));
         }

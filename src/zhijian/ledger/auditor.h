@@ -4,7 +4,8 @@
 // Purpose: show that the platform did not rewrite or drop history. Two forms:
 //   - `AuditDatabase` reads the platform's own database and checks that
 //       * the entry bundles are numbered 0, 1, 2, … without gaps, every one but the last
-//         holds 256 entries, each entry decodes (entry.h) and the stored prefix of its leaf
+//         holds 256 entries, the entries of the partial last bundle (log_tail rows) continue
+//         them without gaps, each entry decodes (entry.h) and the stored prefix of its leaf
 //         hash (log_store.h) is that of H(0x00 ‖ entry); a bundle whose bytes do not split
 //         into entries names the entry where they break;
 //       * every stored tile equals the tile recomputed from the entries, and the head's size

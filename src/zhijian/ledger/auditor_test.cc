@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/backend_fixture.h"
+#include "zhijian/base/digest.h"
 #include "zhijian/ledger/report_ledger.h"
 #include "zhijian/ledger/test_support_internal.h"
 
@@ -87,10 +88,37 @@ class AuditorTest : public zhijian::testing::BackendTest {
              store::Blob{std::string(HashBytes(h))}});
       }
       Script(conn->get(),
-             "DROP TABLE log_bundles; DROP TABLE log_leaf_prefixes; CREATE INDEX "
-             "log_entries_leaf_hash ON log_entries (leaf_hash); DELETE FROM schema_migrations "
-             "WHERE version = 13");
+             "DROP TABLE log_bundles; DROP TABLE log_leaf_prefixes; DROP TABLE log_tail; CREATE "
+             "INDEX log_entries_leaf_hash ON log_entries (leaf_hash); DELETE FROM "
+             "schema_migrations WHERE version IN (13, 14)");
+      RestoreIssueEventRows(conn->get());
     }
+    Reopen();
+  }
+  // Rewrites the log in the layout of the schema before migration 0014 (the partial last
+  // bundle in log_bundles, no log_tail) and forgets that 0014 was applied; then reopens.
+  void DowngradeTo0013Layout() {
+    {
+      auto conn = db_->Acquire();
+      ASSERT_TRUE(conn.ok());
+      const std::string partial = *log_->EntryBundle(conn->get(), 2, 90);
+      Sql("INSERT INTO log_bundles (idx, entries) VALUES (2, ?)", {store::Blob{partial}});
+      Script(conn->get(), "DROP TABLE log_tail; DELETE FROM schema_migrations WHERE version = 14");
+      RestoreIssueEventRows(conn->get());
+      EXPECT_EQ(Count(conn->get(), "report_events"), 602);
+    }
+    Reopen();
+  }
+  // Before migration 0014 every issue event had its report_events row (registered at the
+  // report's instant: the fake clock's) and reports had no index on leaf_index.
+  void RestoreIssueEventRows(store::Connection& conn) {
+    Script(conn,
+           "DROP INDEX reports_leaf_index; INSERT INTO report_events (leaf_index, type, "
+           "report_id, original_report_id, reason, registered_at_ms) SELECT r.leaf_index, "
+           "'issue', r.id, NULL, '', 1764000000000 FROM reports r WHERE NOT EXISTS (SELECT 1 "
+           "FROM report_events e WHERE e.leaf_index = r.leaf_index)");
+  }
+  void Reopen() {
     ledger_.reset();
     log_.reset();
     db_.reset();
@@ -207,15 +235,121 @@ TEST_P(AuditorTest, ADeletedBundleIsNamed) {
 
 TEST_P(AuditorTest, ADroppedTailIsNamed) {
   auto conn = db_->Acquire();
-  auto entries = *log_->BundleEntries(conn->get(), 2);  // leaves 512 … 601
+  auto entries = *log_->BundleEntries(conn->get(), 2);  // leaves 512 … 601, in log_tail
   ASSERT_EQ(entries.size(), 90u);
-  entries.pop_back();
-  SetBundle(2, *EncodeEntryBundle(entries));
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 90);
+  Sql("DELETE FROM log_tail WHERE leaf_index = 601");
   Sql("DELETE FROM log_leaf_prefixes WHERE leaf_index = 601");
   AuditReport r = Audit();
   EXPECT_TRUE(Has(r, "log.entry-missing", 601)) << All(r);
   EXPECT_TRUE(Has(r, "log.head-mismatch", std::nullopt)) << All(r);
   EXPECT_TRUE(Has(r, "log.checkpoint-beyond-log", std::nullopt)) << All(r);
+}
+
+// The entries of the partial last bundle are rows of log_tail: a changed or deleted one is
+// named by its leaf index.
+TEST_P(AuditorTest, AChangedTailEntryIsNamed) {
+  auto conn = db_->Acquire();
+  std::string entry = *log_->Entry(conn->get(), 550);
+  entry[entry.size() - 3] ^= 1;  // a bit of the results digest
+  Sql("UPDATE log_tail SET entry = ? WHERE leaf_index = 550", {store::Blob{entry}});
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.leaf-hash-mismatch", 550)) << All(r);
+  EXPECT_TRUE(Has(r, "log.report-differs", 550)) << All(r);
+  EXPECT_TRUE(Has(r, "log.checkpoint-root", std::nullopt)) << All(r);  // 600, 602
+  EXPECT_FALSE(Has(r, "log.leaf-hash-mismatch", 549)) << All(r);
+  EXPECT_FALSE(Has(r, "log.leaf-hash-mismatch", 551)) << All(r);
+}
+
+TEST_P(AuditorTest, ADeletedTailEntryIsNamed) {
+  Sql("DELETE FROM log_tail WHERE leaf_index = 560");
+  AuditReport r = Audit();
+  EXPECT_TRUE(Has(r, "log.entry-missing", 560)) << All(r);
+  EXPECT_FALSE(r.ok());
+}
+
+// An issue event implied by its report row is the event its old report_events row gave: the
+// same records, entries and proofs for a verifier, and the auditor accepts both forms.
+TEST_P(AuditorTest, ImpliedIssueEventsEqualTheOldEventRows) {
+  auto events = [&](const std::string& code) {
+    auto v = ledger_->Verify(code, std::nullopt);
+    EXPECT_TRUE(v.ok()) << v.error().ToString();
+    std::vector<std::string> out;
+    for (const EventProof& p : v->events) {
+      std::string proof;
+      for (const Hash& h : p.inclusion.value_or(std::vector<Hash>{})) proof += HashHex(h);
+      out.push_back(
+          std::string(EventTypeName(p.event.type)) + " " + std::to_string(p.event.leaf_index) +
+          " " + std::to_string(p.event.registered_at_ms) + " " + p.event.code + " " +
+          p.event.original_code + " " + p.event.reason + " " + HexEncode(p.entry) + " " + proof);
+    }
+    return out;
+  };
+  auto corrected = ledger_->Find(codes_[0]);
+  ASSERT_TRUE(corrected.ok() && corrected->has_value());
+  const std::string replacement = (*corrected)->replaced_by.value_or("");
+  ASSERT_FALSE(replacement.empty());
+  const std::vector<std::string> codes = {codes_[0], codes_[1], codes_[2], replacement};
+  std::vector<std::vector<std::string>> implied;
+  for (const auto& c : codes) implied.push_back(events(c));
+  EXPECT_EQ(implied[0].size(), 2u);  // issue, correct
+  EXPECT_EQ(implied[1].size(), 2u);  // issue, revoke
+  EXPECT_EQ(implied[2].size(), 1u);  // issue
+  EXPECT_EQ(implied[3].size(), 1u);  // correct (its creation)
+  {
+    auto conn = db_->Acquire();
+    RestoreIssueEventRows(conn->get());
+    EXPECT_EQ(Count(conn->get(), "report_events"), 602);
+  }
+  for (size_t i = 0; i < codes.size(); ++i) EXPECT_EQ(events(codes[i]), implied[i]) << codes[i];
+  AuditReport r = Audit();
+  EXPECT_TRUE(r.ok()) << All(r);
+}
+
+// A database made before migration 0014 (the partial bundle rewritten in log_bundles): opened,
+// its partial bundle moves into log_tail; it audits clean, serves the same bytes and grows on.
+TEST_P(AuditorTest, A0013LayoutDatabaseIsMigratedAndAuditsClean) {
+  std::string partial;
+  std::vector<Hash> proof;
+  {
+    auto conn = db_->Acquire();
+    partial = *log_->EntryBundle(conn->get(), 2, 90);
+    proof = *log_->InclusionProof(conn->get(), 555, 602, false);
+  }
+  DowngradeTo0013Layout();
+  ASSERT_FALSE(HasFatalFailure());
+  {
+    auto conn = db_->Acquire();
+    EXPECT_EQ(Count(conn->get(), "log_tail"), 90);
+    EXPECT_EQ(Count(conn->get(), "log_bundles"), 2);    // the full ones
+    EXPECT_EQ(Count(conn->get(), "report_events"), 2);  // the correction and the revocation
+    EXPECT_EQ(*log_->EntryBundle(conn->get(), 2, 90), partial);
+    std::vector<std::string> first17 = *log_->BundleEntries(conn->get(), 2);
+    first17.resize(17);
+    EXPECT_EQ(*log_->EntryBundle(conn->get(), 2, 17), *EncodeEntryBundle(first17));
+    EXPECT_EQ(*log_->InclusionProof(conn->get(), 555, 602, false), proof);
+  }
+  AuditReport r = Audit();
+  EXPECT_TRUE(r.ok()) << All(r);
+  EXPECT_EQ(r.entries, 602u);
+  // It grows on: one entry is one more log_tail row; filling the bundle moves them out.
+  auto one = ledger_->Register(Admin(), Input(uscc_, "A-NEW"), "");
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  EXPECT_EQ(one->leaf_index, 602u);
+  std::vector<ReportInput> batch;
+  for (int i = 0; i < 200; ++i) batch.push_back(Input(uscc_, "B-" + std::to_string(i)));
+  ASSERT_TRUE(ledger_->RegisterBatch(Admin(), batch, "").ok());
+  {
+    auto conn = db_->Acquire();
+    EXPECT_EQ(Count(conn->get(), "log_bundles"), 3);
+    EXPECT_EQ(Count(conn->get(), "log_tail"), 803 - 768);
+    auto bundle2 = log_->EntryBundle(conn->get(), 2, 256);
+    ASSERT_TRUE(bundle2.ok()) << bundle2.error().ToString();
+    EXPECT_EQ(bundle2->substr(0, partial.size()), partial);
+  }
+  r = Audit();
+  EXPECT_TRUE(r.ok()) << All(r);
+  EXPECT_EQ(r.entries, 803u);
 }
 
 // A database made before migration 0013 (one log_entries row per leaf): opened, it is migrated

@@ -109,8 +109,8 @@ Result<void> InsertPrefixes(store::Connection& tx,
   return Ok();
 }
 
-// Writes whole bundles (the partial last one replaces its stored form).
-Result<void> UpsertBundles(store::Connection& tx,
+// Writes full bundles (written once, never again).
+Result<void> InsertBundles(store::Connection& tx,
                            std::vector<std::pair<uint64_t, std::string>>& bundles) {
   std::vector<Value> params;
   for (size_t start = 0; start < bundles.size(); start += kBundlesPerStatement) {
@@ -120,11 +120,56 @@ Result<void> UpsertBundles(store::Connection& tx,
       params.emplace_back(static_cast<int64_t>(bundles[i].first));
       params.emplace_back(Blob{std::move(bundles[i].second)});
     }
-    ZJ_TRY(tx.Exec("INSERT INTO log_bundles (idx, entries) VALUES " + Placeholders(n, 2) +
-                       " ON CONFLICT (idx) DO UPDATE SET entries = excluded.entries",
-                   params));
+    ZJ_TRY(tx.Exec("INSERT INTO log_bundles (idx, entries) VALUES " + Placeholders(n, 2), params));
   }
   return Ok();
+}
+
+// Entries of the partial last bundle, one log_tail row each.
+Result<void> InsertTail(store::Connection& tx,
+                        std::span<const std::pair<int64_t, std::string_view>> tail) {
+  if (tail.empty()) return Ok();
+  std::vector<Value> params;
+  params.reserve(2 * tail.size());
+  for (const auto& [leaf, entry] : tail) {
+    params.emplace_back(leaf);
+    params.emplace_back(Blob{std::string(entry)});
+  }
+  ZJ_TRY(tx.Exec("INSERT INTO log_tail (leaf_index, entry) VALUES " + Placeholders(tail.size(), 2),
+                 params));
+  return Ok();
+}
+
+// Databases made before migration 0014 keep the partial last bundle in log_bundles: its
+// entries are moved into log_tail rows (once, in one transaction). A partial bundle whose bytes
+// do not decode is left where it is: the auditor names it, and appends refuse to continue it.
+Result<void> MovePartialBundle(store::Connection& conn) {
+  ZJ_ASSIGN_OR_RETURN(auto head, conn.QueryOne("SELECT size FROM log_head WHERE id = 1"));
+  if (!head || (static_cast<uint64_t>(head->Int(0)) & (kTileWidth - 1)) == 0) return Ok();
+  std::vector<Value> p{static_cast<int64_t>(static_cast<uint64_t>(head->Int(0)) >> kTileHeight)};
+  ZJ_ASSIGN_OR_RETURN(auto any, conn.QueryOne("SELECT idx FROM log_bundles WHERE idx = ?", p));
+  if (!any) return Ok();
+  return store::WithTransaction(conn, [](store::Connection& tx) -> Result<void> {
+    ZJ_TRY(tx.Exec("UPDATE log_head SET size = size WHERE id = 1"));  // the appenders' lock
+    ZJ_ASSIGN_OR_RETURN(auto locked, tx.QueryOne("SELECT size FROM log_head WHERE id = 1"));
+    const auto size = static_cast<uint64_t>(locked ? locked->Int(0) : 0);
+    if ((size & (kTileWidth - 1)) == 0) return Ok();
+    const auto idx = static_cast<int64_t>(size >> kTileHeight);
+    std::vector<Value> key{idx};
+    ZJ_ASSIGN_OR_RETURN(auto row,
+                        tx.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", key));
+    if (!row) return Ok();
+    const std::string bytes = row->Bytes(0);
+    Result<std::vector<std::string>> entries = DecodeEntryBundle(bytes);
+    if (!entries || entries->size() >= kTileWidth) return Ok();
+    std::vector<std::pair<int64_t, std::string_view>> tail;
+    for (size_t i = 0; i < entries->size(); ++i) {
+      tail.emplace_back((idx << kTileHeight) + static_cast<int64_t>(i), (*entries)[i]);
+    }
+    ZJ_TRY(InsertTail(tx, tail));
+    ZJ_TRY(tx.Exec("DELETE FROM log_bundles WHERE idx = ?", key));
+    return Ok();
+  });
 }
 
 // Databases made before migration 0013 keep one row per leaf in log_entries: moved into
@@ -171,12 +216,16 @@ Result<void> MoveLegacyEntries(store::Connection& conn) {
         }
       }
       ZJ_TRY(InsertPrefixes(tx, prefixes));
-      ZJ_TRY(UpsertBundles(tx, bundles));
+      ZJ_TRY(InsertBundles(tx, bundles));
     }
-    if (!bundle_bytes.empty()) {
-      std::vector<std::pair<uint64_t, std::string>> last{
-          {next >> kTileHeight, std::move(bundle_bytes)}};
-      ZJ_TRY(UpsertBundles(tx, last));
+    if (!bundle_bytes.empty()) {  // the partial last bundle: one log_tail row per entry
+      ZJ_ASSIGN_OR_RETURN(std::vector<std::string> entries, DecodeEntryBundle(bundle_bytes));
+      std::vector<std::pair<int64_t, std::string_view>> tail;
+      const uint64_t first = next & ~uint64_t{kTileWidth - 1};
+      for (size_t i = 0; i < entries.size(); ++i) {
+        tail.emplace_back(static_cast<int64_t>(first + i), entries[i]);
+      }
+      ZJ_TRY(InsertTail(tx, tail));
     }
     ZJ_TRY(tx.Exec("DELETE FROM log_entries"));
     return Ok();
@@ -202,6 +251,7 @@ Result<std::unique_ptr<LogStore>> LogStore::Open(store::Database& db, std::strin
     ZJ_TRY(conn->Exec("UPDATE log_head SET hash_alg = ? WHERE id = 1 AND size = 0", p));
   }
   ZJ_TRY(MoveLegacyEntries(conn.get()));
+  ZJ_TRY(MovePartialBundle(conn.get()));
   return std::unique_ptr<LogStore>(new LogStore(db, *wanted));
 }
 
@@ -273,15 +323,21 @@ Result<LogHead> LogStore::Append(store::Connection& tx, const LogHead& head,
     it->second.tile.hashes.append(HashBytes(h));
   };
 
-  // The entries: leaf hashes into the tree, the bytes into bundles (the open partial bundle
-  // continued), the hash prefixes into the look-up table.
+  // The entries: leaf hashes into the tree, the bytes into full bundles or, past the last
+  // bundle boundary, into log_tail rows; the hash prefixes into the look-up table. When the
+  // append fills the open bundle, its entries so far come out of log_tail.
+  const uint64_t end = head.size + entries.size();
+  const uint64_t full_end = end & ~uint64_t{kTileWidth - 1};  // leaves below go into bundles
+  const uint64_t in_tail = head.size & (kTileWidth - 1);
   uint64_t bundle = head.size >> kTileHeight;
   std::string bundle_bytes;
-  if ((head.size & (kTileWidth - 1)) != 0) {
-    ZJ_ASSIGN_OR_RETURN(bundle_bytes, ReadBundle(tx, bundle, head.size & (kTileWidth - 1)));
+  const bool fills_tail = in_tail != 0 && full_end > head.size;
+  if (fills_tail) {
+    ZJ_ASSIGN_OR_RETURN(bundle_bytes, ReadTail(tx, head.size - in_tail, in_tail));
   }
-  std::vector<std::pair<uint64_t, std::string>> bundles;  // to write
-  std::vector<std::pair<int64_t, int64_t>> prefixes;      // (leaf index, prefix)
+  std::vector<std::pair<uint64_t, std::string>> bundles;   // to write
+  std::vector<std::pair<int64_t, std::string_view>> tail;  // to write
+  std::vector<std::pair<int64_t, int64_t>> prefixes;       // (leaf index, prefix)
   prefixes.reserve(entries.size());
   uint64_t index = head.size;
   for (const std::string& entry : entries) {
@@ -293,15 +349,25 @@ Result<LogHead> LogStore::Append(store::Connection& tx, const LogHead& head,
     const Hash leaf = hasher_->HashLeaf(entry);
     range.Append(leaf, sink);
     prefixes.emplace_back(static_cast<int64_t>(index), LeafPrefix(leaf));
+    if (index >= full_end) {
+      tail.emplace_back(static_cast<int64_t>(index), entry);
+      ++index;
+      continue;
+    }
     AppendToBundle(entry, &bundle_bytes);
     if ((++index & (kTileWidth - 1)) == 0) {  // the bundle is full
       bundles.emplace_back(bundle++, std::move(bundle_bytes));
       bundle_bytes.clear();
     }
   }
-  if (!bundle_bytes.empty()) bundles.emplace_back(bundle, std::move(bundle_bytes));
   ZJ_TRY(InsertPrefixes(tx, prefixes));
-  ZJ_TRY(UpsertBundles(tx, bundles));
+  ZJ_TRY(InsertBundles(tx, bundles));
+  if (fills_tail) {
+    std::vector<Value> p{static_cast<int64_t>(head.size - in_tail),
+                         static_cast<int64_t>(head.size)};
+    ZJ_TRY(tx.Exec("DELETE FROM log_tail WHERE leaf_index >= ? AND leaf_index < ?", p));
+  }
+  ZJ_TRY(InsertTail(tx, tail));
   std::vector<Value> params;
   for (auto& [level, o] : open) {
     finished.emplace_back(std::make_pair(level, o.index), std::move(o.tile));
@@ -494,7 +560,24 @@ Result<std::vector<std::string>> LogStore::BundleEntries(store::Connection& conn
                                                          uint64_t index) const {
   std::vector<Value> p{static_cast<int64_t>(index)};
   ZJ_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
-  if (!row) return NoBundle(index, kTileWidth);
+  if (!row) {  // the partial last bundle: its log_tail rows
+    if (index > (UINT64_MAX >> kTileHeight) - 1) return NoBundle(index, kTileWidth);
+    const uint64_t first = index << kTileHeight;
+    std::vector<Value> q{static_cast<int64_t>(first), static_cast<int64_t>(first + kTileWidth)};
+    ZJ_ASSIGN_OR_RETURN(auto rows, conn.Query("SELECT leaf_index, entry FROM log_tail WHERE "
+                                              "leaf_index >= ? AND leaf_index < ? ORDER BY "
+                                              "leaf_index",
+                                              q));
+    if (rows.empty()) return NoBundle(index, kTileWidth);
+    std::vector<std::string> tail;
+    for (const auto& r : rows) {
+      if (r.Int(0) != static_cast<int64_t>(first + tail.size())) {
+        return Corrupt("log_tail lacks entry " + std::to_string(first + tail.size()));
+      }
+      tail.push_back(r.Bytes(1));
+    }
+    return tail;
+  }
   Result<std::vector<std::string>> entries = DecodeEntryBundle(row->Bytes(0));
   if (!entries || entries->size() > kTileWidth) {
     return Corrupt("entry bundle " + std::to_string(index) + " does not decode" +
@@ -503,18 +586,22 @@ Result<std::vector<std::string>> LogStore::BundleEntries(store::Connection& conn
   return entries;
 }
 
-Result<std::string> LogStore::ReadBundle(store::Connection& tx, uint64_t index,
-                                         size_t count) const {
-  std::vector<Value> p{static_cast<int64_t>(index)};
-  ZJ_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
-  if (!row) return Corrupt("the partial entry bundle " + std::to_string(index) + " is missing");
-  std::string bytes = row->Bytes(0);
-  Result<std::vector<std::string>> entries = DecodeEntryBundle(bytes);
-  if (!entries || entries->size() != count) {
-    return Corrupt("the partial entry bundle " + std::to_string(index) + " does not hold " +
-                   std::to_string(count) + " entries");
+Result<std::string> LogStore::ReadTail(store::Connection& tx, uint64_t first, size_t count) const {
+  std::vector<Value> p{static_cast<int64_t>(first), static_cast<int64_t>(first + kTileWidth)};
+  ZJ_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT leaf_index, entry FROM log_tail WHERE "
+                                          "leaf_index >= ? AND leaf_index < ? ORDER BY "
+                                          "leaf_index",
+                                          p));
+  std::string bytes;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::string entry = rows[i].Bytes(1);
+    if (rows[i].Int(0) != static_cast<int64_t>(first + i) || entry.size() > 0xffff) break;
+    AppendToBundle(entry, &bytes);
+    if (i + 1 == rows.size() && rows.size() == count) return bytes;
   }
-  return bytes;
+  return Corrupt("the entries of the partial bundle " + std::to_string(first >> kTileHeight) +
+                 " in log_tail are not the " + std::to_string(count) + " from leaf " +
+                 std::to_string(first));
 }
 
 Result<std::string> LogStore::EntryBundle(store::Connection& conn, uint64_t index,
@@ -534,7 +621,17 @@ Result<std::string> LogStore::Entry(store::Connection& conn, uint64_t leaf_index
   // Walks the length prefixes to the entry (a proof of one event needs no other entry).
   std::vector<Value> p{static_cast<int64_t>(leaf_index >> kTileHeight)};
   ZJ_ASSIGN_OR_RETURN(auto row, conn.QueryOne("SELECT entries FROM log_bundles WHERE idx = ?", p));
-  const std::string bytes = row ? row->Bytes(0) : std::string();
+  if (!row) {  // in the partial last bundle: its log_tail row
+    std::vector<Value> q{static_cast<int64_t>(leaf_index)};
+    ZJ_ASSIGN_OR_RETURN(auto t,
+                        conn.QueryOne("SELECT entry FROM log_tail WHERE leaf_index = ?", q));
+    if (!t) {
+      return Error::NotFound("ledger.leaf-not-found", "日志中没有该条目", "no such log entry",
+                             std::to_string(leaf_index));
+    }
+    return t->Bytes(0);
+  }
+  const std::string bytes = row->Bytes(0);
   size_t pos = 0;
   for (size_t i = 0;; ++i) {
     if (bytes.size() - pos < 2) {

@@ -1,21 +1,23 @@
 // The transparency log in the database: leaves, tiles, the head, and signed checkpoints.
 //
 // Purpose: the storage of the Merkle log of report events (docs/transparency-log.md), on
-// SQLite and PostgreSQL, one layout for both (store/migrations/0008_ledger.sql and
-// 0013_log_bundles.sql). Writers append entries inside the
+// SQLite and PostgreSQL, one layout for both (store/migrations/0008_ledger.sql,
+// 0013_log_bundles.sql and 0014_log_tail.sql). Writers append entries inside the
 // caller's write transaction — the same one that writes the report rows, so an acknowledged
 // report is always in the log. Readers serve C2SP tlog-tiles resources, inclusion and
 // consistency proofs and checkpoints without ever rescanning leaves.
 //
 // What is stored (all derived from the entries except the checkpoints' signatures):
-//   log_bundles (idx, entries)                   the entries as C2SP entry bundles, exactly
+//   log_bundles (idx, entries)                   the full entry bundles (256 entries), exactly
 //                                                as served at tile/entries/N: bundle N holds
 //                                                entries N·256 … (2-byte length ‖ bytes each);
-//                                                a full bundle (256) is never written again,
-//                                                the one partial bundle (the last) is rewritten
-//                                                by every append until it is full (so a
-//                                                one-entry transaction writes ~30 KB of
-//                                                bundle on average; batches amortise it)
+//                                                written once, by the append that fills it
+//   log_tail (leaf_index, entry)                 the entries of the partial last bundle, one
+//                                                row each (so a one-entry transaction writes
+//                                                one entry, not the partial bundle); the append
+//                                                that fills the bundle moves them into
+//                                                log_bundles. A partial bundle is served from
+//                                                these rows, byte for byte as a bundle
 //   log_leaf_prefixes (leaf_index, prefix)       the first 4 bytes of each leaf hash (big-endian
 //                                                integer, `LeafPrefix`), indexed by prefix: the
 //                                                look-up of a leaf by hash reads the few leaves
@@ -33,8 +35,10 @@
 //                                                every appender locks
 //   log_checkpoints (size, root, note, at)       every published checkpoint (signed note)
 // Old layout: databases made before migration 0013 kept one log_entries row (entry, leaf hash)
-// per leaf; `Open` moves them into bundles and prefixes once, in one transaction (the prefixes
-// from the stored hashes, so a changed entry stays visible to the auditor), and refuses a gap.
+// per leaf; `Open` moves them into bundles, log_tail and prefixes once, in one transaction (the
+// prefixes from the stored hashes, so a changed entry stays visible to the auditor), and refuses
+// a gap. Databases made before migration 0014 kept the partial bundle in log_bundles; `Open`
+// moves its entries into log_tail once (one transaction).
 // Appending is O(entries): leaf hashes, the compact range carried in the head, and the tile
 // and mid hashes completed on the way (CompactRange's node sink, levels 0, 4, 8, 12, …).
 // Proofs: with the mids, any perfect subtree's hash is the root of at most 8 stored hashes of
@@ -175,9 +179,9 @@ class LogStore {
   Result<std::vector<StoredTile>> FetchTiles(store::Connection& conn,
                                              std::span<const std::pair<uint8_t, uint64_t>> keys,
                                              bool cached = true) const;
-  // The stored partial bundle `index` as bytes; "ledger.corrupt" unless it holds `count`
-  // entries.
-  Result<std::string> ReadBundle(store::Connection& tx, uint64_t index, size_t count) const;
+  // The log_tail entries `first` … `first` + count − 1 (the partial bundle so far) in the
+  // bundle form; "ledger.corrupt" unless exactly those are stored.
+  Result<std::string> ReadTail(store::Connection& tx, uint64_t first, size_t count) const;
 
   store::Database& db_;
   const TreeHasher* hasher_;

@@ -229,27 +229,32 @@ std::vector<std::string> Entries(size_t from, size_t to) {
 TEST_P(LogStoreTest, BundlesAtTheBoundaries255And256And257) {
   auto conn = db_->Acquire();
   ASSERT_TRUE(conn.ok());
-  Append(255);  // one partial bundle of 255
-  EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
-  EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, 255)));
+  Append(255);  // one partial bundle of 255: in log_tail, served as a bundle
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 0);
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 255);
+  EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, 255), *EncodeEntryBundle(Entries(0, 255)));
   EXPECT_EQ(log_->EntryBundle(conn->get(), 0, 256).error().code(), "ledger.tile-not-in-tree");
   EXPECT_EQ(log_->Entry(conn->get(), 255).error().code(), "ledger.leaf-not-found");
-  Append(1);  // exactly full
+  EXPECT_EQ(*log_->Entry(conn->get(), 254), "entry 254");
+  Append(1);  // exactly full: written once to log_bundles, the tail rows gone
   EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 0);
   const std::string full = *EncodeEntryBundle(Entries(0, 256));
   EXPECT_EQ(StoredBundle(conn->get(), 0), full);
   EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, 256), full);
   EXPECT_EQ(log_->EntryBundle(conn->get(), 1, 1).error().code(), "ledger.tile-not-in-tree");
-  Append(1);  // 257: a new bundle; the full one is not touched
-  EXPECT_EQ(Count(conn->get(), "log_bundles"), 2);
+  Append(1);  // 257: one tail row; the full bundle is not touched
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 1);
   EXPECT_EQ(StoredBundle(conn->get(), 0), full);
-  EXPECT_EQ(StoredBundle(conn->get(), 1), *EncodeEntryBundle(Entries(256, 257)));
+  EXPECT_EQ(*log_->EntryBundle(conn->get(), 1, 1), *EncodeEntryBundle(Entries(256, 257)));
   EXPECT_EQ(*log_->Entry(conn->get(), 256), "entry 256");
   EXPECT_EQ(*log_->Entry(conn->get(), 255), "entry 255");
   EXPECT_EQ(*log_->Entry(conn->get(), 0), "entry 0");
   // One append across two boundaries: 257 + 511 = 768 = 3 full bundles.
   Append(511);
   EXPECT_EQ(Count(conn->get(), "log_bundles"), 3);
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 0);
   for (int64_t b = 0; b < 3; ++b) {
     EXPECT_EQ(StoredBundle(conn->get(), b),
               *EncodeEntryBundle(Entries(static_cast<size_t>(b) * 256, (b + 1) * 256)));
@@ -260,17 +265,24 @@ TEST_P(LogStoreTest, BundlesAtTheBoundaries255And256And257) {
     ASSERT_TRUE(found.ok()) << leaf << ": " << found.error().ToString();
     EXPECT_EQ(*found, leaf);
   }
+  // Across a boundary with a remainder: 768 + 300 = 4 full bundles and 44 tail rows.
+  Append(300);
+  EXPECT_EQ(Count(conn->get(), "log_bundles"), 4);
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 44);
+  EXPECT_EQ(*log_->EntryBundle(conn->get(), 4, 44), *EncodeEntryBundle(Entries(1024, 1068)));
+  EXPECT_EQ(*log_->LeafIndexByHash(conn->get(), leaves_[1067]), 1067u);
 }
 
-TEST_P(LogStoreTest, ThePartialBundleIsRewrittenUntilFull) {
+TEST_P(LogStoreTest, ThePartialBundleIsKeptEntryByEntryUntilFull) {
   auto conn = db_->Acquire();
   ASSERT_TRUE(conn.ok());
   size_t size = 0;
   for (size_t n : {1, 1, 3, 100, 150}) {  // 255, then 1 more fills it
     Append(n);
     size += n;
-    EXPECT_EQ(Count(conn->get(), "log_bundles"), 1);
-    EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, size)));
+    // A one-entry append writes one row, not the bundle so far.
+    EXPECT_EQ(Count(conn->get(), "log_bundles"), 0);
+    EXPECT_EQ(Count(conn->get(), "log_tail"), static_cast<int64_t>(size));
     // Every width up to the size is served as a prefix of the bundle.
     EXPECT_EQ(*log_->EntryBundle(conn->get(), 0, static_cast<uint16_t>(size)),
               *EncodeEntryBundle(Entries(0, size)));
@@ -278,18 +290,22 @@ TEST_P(LogStoreTest, ThePartialBundleIsRewrittenUntilFull) {
   }
   Append(1);
   EXPECT_EQ(StoredBundle(conn->get(), 0), *EncodeEntryBundle(Entries(0, 256)));
-  // A stored partial bundle that does not hold the head's count stops the next append.
+  EXPECT_EQ(Count(conn->get(), "log_tail"), 0);
+  // Tail rows that do not hold the head's entries stop the append that fills the bundle.
   Append(3);
-  std::vector<store::Value> p{store::Blob{*EncodeEntryBundle(Entries(256, 258))}};
-  ASSERT_TRUE(conn->get().Exec("UPDATE log_bundles SET entries = ? WHERE idx = 1", p).ok());
-  auto r = store::WithTransaction(conn->get(), [&](store::Connection& tx) -> Result<void> {
-    ZJ_ASSIGN_OR_RETURN(LogHead head, log_->LockHead(tx));
-    const std::string more[] = {"x"};
-    ZJ_TRY(log_->Append(tx, head, more));
-    return Ok();
-  });
+  ASSERT_TRUE(conn->get().Exec("DELETE FROM log_tail WHERE leaf_index = 257").ok());
+  auto fill = [&](size_t n) {
+    return store::WithTransaction(conn->get(), [&](store::Connection& tx) -> Result<void> {
+      ZJ_ASSIGN_OR_RETURN(LogHead head, log_->LockHead(tx));
+      ZJ_TRY(log_->Append(tx, head, Entries(0, n)));
+      return Ok();
+    });
+  };
+  auto r = fill(253);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), "ledger.corrupt");
+  EXPECT_NE(r.error().detail().find("leaf 256"), std::string::npos) << r.error().detail();
+  EXPECT_EQ(log_->BundleEntries(conn->get(), 1).error().code(), "ledger.corrupt");
 }
 
 TEST_P(LogStoreTest, ALeafIsFoundByHashAmongSharedPrefixes) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "zhijian/audit/audit.h"
 #include "zhijian/base/cma.h"
@@ -364,7 +366,9 @@ Result<std::vector<EventRecord>> LoadEvents(store::Connection& conn, const Repor
                                  "e.leaf_index",
                                  p));
   std::vector<EventRecord> out;
+  bool created = false;  // an event row at the report's own leaf (a correction)
   for (const auto& row : rows) {
+    created = created || row.Int(0) == static_cast<int64_t>(r.leaf_index);
     EventRecord e;
     e.leaf_index = static_cast<uint64_t>(row.Int(0));
     e.type = ParseEventType(row.Text(1)).value_or(EventType::kIssue);
@@ -373,6 +377,14 @@ Result<std::vector<EventRecord>> LoadEvents(store::Connection& conn, const Repor
     e.code = row.Text(4);
     e.original_code = row.OptText(5).value_or("");
     out.push_back(std::move(e));
+  }
+  if (!created) {
+    EventRecord e = ReportLedger::ImpliedIssueEvent(r);
+    out.insert(std::upper_bound(out.begin(), out.end(), e,
+                                [](const EventRecord& a, const EventRecord& b) {
+                                  return a.leaf_index < b.leaf_index;
+                                }),
+               std::move(e));
   }
   return out;
 }
@@ -428,6 +440,14 @@ Error ConflictError(const std::string& report_no, const std::string& code,
                   report_no + " = " + code + ", differs in " + field);
 }
 
+// Hash of an (institution id, report number) key.
+struct NumberKeyHash {
+  size_t operator()(const std::pair<int64_t, std::string>& k) const {
+    return std::hash<std::string>()(k.second) ^
+           (std::hash<int64_t>()(k.first) * 0x9e3779b97f4a7c15);
+  }
+};
+
 // A report about to be inserted, with its creating event.
 struct NewReport {
   size_t item = 0;  // index of the input (batch) or 0
@@ -475,7 +495,8 @@ struct ReportLedger::Impl {
   static Result<void> InsertReports(store::Connection& tx, const CodeMac& mac,
                                     std::vector<NewReport>& reports, uint64_t first_leaf,
                                     int64_t now_ms, const std::string& now_text) {
-    std::set<std::string> batch_codes;
+    std::unordered_set<std::string> batch_codes;
+    batch_codes.reserve(reports.size());
     auto assign = [&](NewReport& n) -> Result<void> {
       for (; n.attempt < kMaxCodeAttempts; ++n.attempt) {
         ZJ_ASSIGN_OR_RETURN(ReportCode code,
@@ -557,12 +578,18 @@ struct ReportLedger::Impl {
       }
       todo = std::move(again);
     }
-    for (size_t start = 0; start < reports.size(); start += kRowsPerStatement) {
-      const size_t n = std::min(kRowsPerStatement, reports.size() - start);
+    // The creating events that are not implied by the report row: corrections (an issue
+    // event is the report row itself, migration 0014).
+    std::vector<const NewReport*> explicit_events;
+    for (const NewReport& r : reports) {
+      if (r.type != EventType::kIssue) explicit_events.push_back(&r);
+    }
+    for (size_t start = 0; start < explicit_events.size(); start += kRowsPerStatement) {
+      const size_t n = std::min(kRowsPerStatement, explicit_events.size() - start);
       std::vector<Value> p;
       p.reserve(n * 6);
       for (size_t i = start; i < start + n; ++i) {
-        const NewReport& r = reports[i];
+        const NewReport& r = *explicit_events[i];
         p.emplace_back(static_cast<int64_t>(r.leaf_index));
         p.emplace_back(std::string(EventTypeName(r.type)));
         p.emplace_back(r.id);
@@ -702,6 +729,7 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
 
   // Checks that need no database.
   std::vector<std::string> uscc(count);
+  std::unordered_map<std::string_view, std::pair<bool, std::string>> parsed_uscc;
   for (size_t i = 0; i < count; ++i) {
     const ReportInput& in = inputs[i];
     if (in.report_no.empty()) {
@@ -719,12 +747,18 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
                                     "a required field is missing", "institution");
       }
     } else {
-      Result<Uscc> parsed = Uscc::Parse(in.institution);
-      if (!parsed) {
+      // A batch repeats few institutions: each distinct text is parsed once.
+      auto [it, fresh_text] = parsed_uscc.try_emplace(in.institution);
+      if (fresh_text) {
+        Result<Uscc> parsed = Uscc::Parse(in.institution);
+        it->second = parsed ? std::make_pair(true, parsed->str())
+                            : std::make_pair(false, parsed.error().code());
+      }
+      if (!it->second.first) {
         results[i] = Error::Invalid("registration.bad-field", "字段无效", "invalid field",
-                                    "institution: " + parsed.error().code());
+                                    "institution: " + it->second.second);
       } else {
-        uscc[i] = parsed->str();
+        uscc[i] = it->second.second;
       }
     }
   }
@@ -868,8 +902,10 @@ Result<std::vector<Result<Registered>>> ReportLedger::RegisterBatch(
 
         std::vector<NewReport> fresh;
         fresh.reserve(count);
-        std::map<std::pair<int64_t, std::string>, size_t> first_in_batch;  // -> index in `fresh`
-        std::vector<std::pair<size_t, size_t>> repeats;                    // (item, index in fresh)
+        // -> index in `fresh`
+        std::unordered_map<std::pair<int64_t, std::string>, size_t, NumberKeyHash> first_in_batch;
+        first_in_batch.reserve(count);
+        std::vector<std::pair<size_t, size_t>> repeats;  // (item, index in fresh)
         for (size_t i = 0; i < count; ++i) {
           if (results[i]) continue;
           const ReportInput& in = inputs[i];
@@ -1257,6 +1293,16 @@ Result<Verification> ReportLedger::Verify(std::string_view code_text,
     v.events.push_back(std::move(p));
   }
   return v;
+}
+
+EventRecord ReportLedger::ImpliedIssueEvent(const ReportRecord& report) {
+  EventRecord e;
+  e.type = EventType::kIssue;
+  e.leaf_index = report.leaf_index;
+  TimePoint at{};
+  e.registered_at_ms = ParseInstant(report.registered_at, &at) ? ToUnixMillis(at) : 0;
+  e.code = report.code;
+  return e;
 }
 
 Result<ReportEvent> ReportLedger::EventOf(const ReportRecord& report, const EventRecord& event) {

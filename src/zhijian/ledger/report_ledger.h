@@ -57,6 +57,11 @@
 // Status: "valid" (shown to the public as "authentic"), "corrected", "revoked"; stored in
 // reports.status and derived from the events (the auditor checks it).
 //
+// Events as stored: corrections and revocations are report_events rows; an issue event has no
+// row — the report row implies it (`ImpliedIssueEvent`, migration 0014), so a registration
+// writes one report row and its log entry. Reads and the auditor give the same EventRecord as
+// the old explicit row did.
+//
 // Ownership: borrows the Database, LogStore and Clock (must outlive it).
 // Thread-safety: thread-safe; concurrent writers serialise on the log head.
 // Errors: as above; kInvalidArgument "report-code.*" for a code that does not parse;
@@ -221,6 +226,10 @@ class ReportLedger {
   // `secret`: the verification secret text, if the caller gave one.
   Result<Verification> Verify(std::string_view code, const std::optional<std::string>& secret);
 
+  // The issue event of a report that no correction created: it has no report_events row
+  // (migration 0014); the report row implies it — at the report's leaf, registered at its
+  // registered_at instant (0 when that does not parse), no original, no reason.
+  static EventRecord ImpliedIssueEvent(const ReportRecord& report);
   // The canonical event of a stored report and event (for the auditor and tests).
   static Result<ReportEvent> EventOf(const ReportRecord& report, const EventRecord& event);
 
