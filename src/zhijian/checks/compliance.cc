@@ -160,13 +160,23 @@ class Ctx {
   Ctx(const ReportFacts& r, const RegistryFacts& f, const CheckOptions& o,
       const RuleCatalogue& rules, const DurationTable& durations,
       std::vector<ComplianceFinding>* out)
-      : r(r), f(f), rules(rules), durations(durations), today(o.today), out_(out) {
+      : r(r),
+        f(f),
+        rules(rules),
+        durations(durations),
+        today(o.today),
+        min_confidence_(o.min_confidence),
+        out_(out) {
     Prepare();
   }
+
+  // The next Add also rests on these test lines (0-based), besides its own field and evidence.
+  void RestsOnLines(std::vector<size_t> lines) { rests_on_lines_ = std::move(lines); }
 
   void Begin(const RuleDef& rule) {
     rule_ = &rule;
     basis_resolved_ = false;
+    rests_on_lines_.clear();
   }
 
   void Add(std::string field, int line, std::string value, EvidenceList report,
@@ -178,6 +188,7 @@ class Ctx {
     fnd.value = std::move(value);
     fnd.report = std::move(report);
     fnd.registry = std::move(registry);
+    Certainty(&fnd);
     fnd.basis_date = DayText(basis_day);
     if (!basis_resolved_) {
       basis_ = ResolveBasis(rules, *rule_, basis_day);
@@ -218,6 +229,32 @@ class Ctx {
  private:
   void Prepare();
   void JudgeScope(LineInfo& line);
+
+  double FieldConfidence(const std::string& name) const {
+    auto it = r.confidence.find(name);
+    return it == r.confidence.end() ? 1.0 : it->second;
+  }
+  double LineConfidence(size_t i) const {
+    return i < r.line_confidence.size() ? r.line_confidence[i] : 1.0;
+  }
+  // compliance.h "Certainty": the lowest confidence of what the finding rests on, and the
+  // readings of those fields that intake corrected.
+  void Certainty(ComplianceFinding* fnd) {
+    double c = FieldConfidence(fnd->field);
+    if (fnd->line > 0) c = std::min(c, LineConfidence(static_cast<size_t>(fnd->line - 1)));
+    for (const auto& [name, value] : fnd->report) c = std::min(c, FieldConfidence(name));
+    for (size_t i : rests_on_lines_) c = std::min(c, LineConfidence(i));
+    rests_on_lines_.clear();
+    fnd->confidence = c;
+    fnd->confirmed = c >= min_confidence_;
+    for (const Correction& k : r.corrections) {
+      const bool same = k.field == "standard" ? fnd->line == k.line && fnd->field == "standard"
+                        : k.field == "approver"
+                            ? fnd->field == "signatories" && fnd->value == k.corrected
+                            : fnd->field == k.field;
+      if (same) fnd->report.emplace_back(k.field + "_as_read", k.read);
+    }
+  }
   std::string_view KeyView(const std::string& raw) {
     if (IsNormalReportText(raw)) return raw;
     owned_.push_back(NormalizeReportText(raw));
@@ -225,6 +262,8 @@ class Ctx {
   }
 
   std::deque<std::string> owned_;  // keys that differ from their texts (stable addresses)
+  double min_confidence_;
+  std::vector<size_t> rests_on_lines_;
 
   const RuleDef* rule_ = nullptr;
   std::vector<LegalBasis> basis_;
@@ -770,16 +809,20 @@ void VerdictConclusion(Ctx& c) {
   const auto conclusion = ParseConclusion(c.r.report.conclusion);
   if (!conclusion) return;
   std::vector<std::string> failing;
-  size_t judged = 0;
+  std::vector<size_t> failing_lines, judged_lines;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     auto v = ParseVerdict(TL(c, i).verdict);
     if (!v) continue;
-    ++judged;
+    judged_lines.push_back(i);
     if (*v == Verdict::kFail) {
       failing.push_back(std::to_string(i + 1) + ": " + TL(c, i).item + " " + TL(c, i).verdict);
+      failing_lines.push_back(i);
     }
   }
+  const size_t judged = judged_lines.size();
   if (judged == 0) return;
+  // A pass rests on the failing lines; a fail on every judged line (one misread verdict would do).
+  c.RestsOnLines(failing.empty() ? judged_lines : failing_lines);
   if (*conclusion == Verdict::kPass && !failing.empty()) {
     c.Add("conclusion", 0, c.r.report.conclusion, {{"failing_lines", Join(failing, "; ")}}, {});
   } else if (*conclusion == Verdict::kFail && failing.empty()) {
@@ -795,12 +838,15 @@ bool OutOfScopeError(Scope s) {
 void MarkOutOfScope(Ctx& c) {
   if (c.r.cma_mark != true) return;
   std::vector<std::string> out;
+  std::vector<size_t> lines;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     if (OutOfScopeError(c.lines[i].scope)) {
       out.push_back(std::to_string(i + 1) + ": " + TL(c, i).item + " " + TL(c, i).standard);
+      lines.push_back(i);
     }
   }
   if (out.empty()) return;
+  c.RestsOnLines(std::move(lines));
   c.Add("cma_mark", 0, "yes", {{"out_of_scope_lines", Join(out, "; ")}}, {});
 }
 
@@ -825,6 +871,9 @@ void MarkMissing(Ctx& c) {
       if (Contains(*text, w)) return;
     }
   }
+  std::vector<size_t> lines(c.lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) lines[i] = i;
+  c.RestsOnLines(std::move(lines));
   c.Add("cma_mark", 0, "no", {{"lines_in_scope", std::to_string(c.lines.size())}}, {});
 }
 
@@ -1012,6 +1061,8 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
 }
 
 std::optional<StandardNo> CitedStandard(std::string_view text) { return FirstStandard(text); }
+
+const char* CertaintyName(bool confirmed) { return confirmed ? "confirmed" : "unconfirmed"; }
 
 int MinTestDays(const ledger::TestLine& line, const DurationTable& table) {
   const auto standard = FirstStandard(line.standard);

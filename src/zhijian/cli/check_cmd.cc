@@ -36,10 +36,10 @@
 #include "zhijian/base/date.h"
 #include "zhijian/checks/compliance_json.h"
 #include "zhijian/checks/compliance_store.h"
+#include "zhijian/checks/document_hints.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/progress.h"
-#include "zhijian/intake/hints.h"
 #include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
@@ -88,12 +88,12 @@ std::string Lower(std::string s) {
 // checks::ReportFacts a registration gives; documents then flow through the same checks.
 // With `hints` (check --hints) OCR'd names and standard numbers are corrected against the
 // registry (intake/hints.h); a registry error leaves the reading as it is.
+// The facts carry the confidences of OCR readings (intake::FactsForChecks): findings resting on
+// unsure ones are unconfirmed (checks/compliance.h "Certainty").
 Result<checks::ReportFacts> ReadDocument(const std::string& path, store::Database* hints) {
   ZJ_ASSIGN_OR_RETURN(intake::Extraction read, intake::ReadFile(path));
-  if (hints && read.facts.source == checks::FactsSource::kScan) {
-    if (auto h = RegistryHintsFor(*hints, read.facts, nullptr)) intake::ApplyHints(*h, &read);
-  }
-  return std::move(read.facts);
+  if (hints) checks::ApplyRegistryHints(*hints, Principal::Cli(), &read);
+  return intake::FactsForChecks(std::move(read));
 }
 
 bool IsDocument(const std::string& ext) {
