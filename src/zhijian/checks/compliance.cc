@@ -170,13 +170,18 @@ class Ctx {
     Prepare();
   }
 
-  // The next Add also rests on these test lines (0-based), besides its own field and evidence.
-  void RestsOnLines(std::vector<size_t> lines) { rests_on_lines_ = std::move(lines); }
+  // The next Add also rests on these cells (by column name) of these test lines (0-based),
+  // besides its own field and evidence.
+  void RestsOnLines(std::vector<size_t> lines, std::vector<std::string> columns) {
+    rests_on_lines_ = std::move(lines);
+    rests_on_columns_ = std::move(columns);
+  }
 
   void Begin(const RuleDef& rule) {
     rule_ = &rule;
     basis_resolved_ = false;
     rests_on_lines_.clear();
+    rests_on_columns_.clear();
   }
 
   void Add(std::string field, int line, std::string value, EvidenceList report,
@@ -234,17 +239,35 @@ class Ctx {
     auto it = r.confidence.find(name);
     return it == r.confidence.end() ? 1.0 : it->second;
   }
-  double LineConfidence(size_t i) const {
+  // The lowest confidence of `columns` of test line i (0-based): by cell where intake gave
+  // cells, else the line's; 1 past the lines read.
+  double LineConfidence(size_t i, const std::vector<std::string>& columns) const {
+    if (i < r.cell_confidence.size()) {
+      double c = 1;
+      bool any = false;
+      for (const std::string& col : columns) {
+        auto it = r.cell_confidence[i].find(col);
+        if (it == r.cell_confidence[i].end()) continue;
+        c = std::min(c, it->second);
+        any = true;
+      }
+      if (any) return c;
+    }
     return i < r.line_confidence.size() ? r.line_confidence[i] : 1.0;
   }
   // compliance.h "Certainty": the lowest confidence of what the finding rests on, and the
   // readings of those fields that intake corrected.
   void Certainty(ComplianceFinding* fnd) {
     double c = FieldConfidence(fnd->field);
-    if (fnd->line > 0) c = std::min(c, LineConfidence(static_cast<size_t>(fnd->line - 1)));
-    for (const auto& [name, value] : fnd->report) c = std::min(c, FieldConfidence(name));
-    for (size_t i : rests_on_lines_) c = std::min(c, LineConfidence(i));
+    std::vector<std::string> columns{fnd->field};
+    for (const auto& [name, value] : fnd->report) {
+      c = std::min(c, FieldConfidence(name));
+      columns.push_back(name);
+    }
+    if (fnd->line > 0) c = std::min(c, LineConfidence(static_cast<size_t>(fnd->line - 1), columns));
+    for (size_t i : rests_on_lines_) c = std::min(c, LineConfidence(i, rests_on_columns_));
     rests_on_lines_.clear();
+    rests_on_columns_.clear();
     fnd->confidence = c;
     fnd->confirmed = c >= min_confidence_;
     for (const Correction& k : r.corrections) {
@@ -264,6 +287,7 @@ class Ctx {
   std::deque<std::string> owned_;  // keys that differ from their texts (stable addresses)
   double min_confidence_;
   std::vector<size_t> rests_on_lines_;
+  std::vector<std::string> rests_on_columns_;
 
   const RuleDef* rule_ = nullptr;
   std::vector<LegalBasis> basis_;
@@ -822,7 +846,7 @@ void VerdictConclusion(Ctx& c) {
   const size_t judged = judged_lines.size();
   if (judged == 0) return;
   // A pass rests on the failing lines; a fail on every judged line (one misread verdict would do).
-  c.RestsOnLines(failing.empty() ? judged_lines : failing_lines);
+  c.RestsOnLines(failing.empty() ? judged_lines : failing_lines, {"verdict"});
   if (*conclusion == Verdict::kPass && !failing.empty()) {
     c.Add("conclusion", 0, c.r.report.conclusion, {{"failing_lines", Join(failing, "; ")}}, {});
   } else if (*conclusion == Verdict::kFail && failing.empty()) {
@@ -846,7 +870,7 @@ void MarkOutOfScope(Ctx& c) {
     }
   }
   if (out.empty()) return;
-  c.RestsOnLines(std::move(lines));
+  c.RestsOnLines(std::move(lines), {"item", "parameter", "standard"});
   c.Add("cma_mark", 0, "yes", {{"out_of_scope_lines", Join(out, "; ")}}, {});
 }
 
@@ -873,7 +897,7 @@ void MarkMissing(Ctx& c) {
   }
   std::vector<size_t> lines(c.lines.size());
   for (size_t i = 0; i < lines.size(); ++i) lines[i] = i;
-  c.RestsOnLines(std::move(lines));
+  c.RestsOnLines(std::move(lines), {"item", "parameter", "standard"});
   c.Add("cma_mark", 0, "no", {{"lines_in_scope", std::to_string(c.lines.size())}}, {});
 }
 

@@ -402,8 +402,22 @@ class Parser {
         return Bad(line, "confidence FIELD VALUE (0..1)");
       }
       report_.confidence[value.substr(0, gap)] = c;
+    } else if (name == "cell_confidence") {
+      // LINE COLUMN VALUE
+      const std::vector<std::string> w = SplitList(value, ' ');
+      char* end = nullptr;
+      const int n = w.size() == 3 ? std::atoi(w[0].c_str()) : 0;
+      const double c = w.size() == 3 ? std::strtod(w[2].c_str(), &end) : -1;
+      if (n < 1 || c < 0 || c > 1 || end == nullptr || *end != '\0') {
+        return Bad(line, "cell_confidence LINE COLUMN VALUE (line 1-based, 0..1)");
+      }
+      if (report_.cell_confidence.size() < static_cast<size_t>(n)) {
+        report_.cell_confidence.resize(static_cast<size_t>(n));
+      }
+      report_.cell_confidence[static_cast<size_t>(n - 1)][w[1]] = c;
     } else if (name == "line_confidence") {
       report_.line_confidence.clear();
+      report_.cell_confidence.clear();
       for (const std::string& v : SplitList(value, ',')) {
         char* end = nullptr;
         const double c = std::strtod(v.c_str(), &end);

@@ -38,7 +38,10 @@
 //   document_sha256 HEX           signatories NAME; NAME; …
 //   line ITEM | PARAMETER | STANDARD | RESULT | UNIT | LIMIT | VERDICT     (appends a test line)
 //   confidence FIELD VALUE        the OCR confidence of a field (0..1; absent fields: 1)
-//   line_confidence V,V,…         the confidences of the test lines, in order
+//   line_confidence V,V,…         the confidences of the test lines, in order (clears the
+//                                 cell confidences)
+//   cell_confidence N COLUMN V    the confidence of one cell of test line N (item, parameter,
+//                                 standard, unit, limit, result, verdict); finer than the line's
 // Expected findings: CATEGORY RULE FIELD [line=N] [value=TEXT] [basis=KEY@VERSION:ARTICLE;…]
 //                    [certainty=confirmed|unconfirmed]
 //   line defaults to 0 (the report as a whole); value and basis are compared only when given

@@ -115,6 +115,7 @@ int ApplyHints(const RegistryHints& hints, Extraction* ex) {
                            " -> " + near + " (registry)");
     f.corrections.push_back({"standard", static_cast<int>(i) + 1, standard, near});
     standard = near;
+    if (i < ex->cell_confidence.size()) ex->cell_confidence[i]["standard"] *= 0.8;
     if (i < ex->line_confidence.size()) {
       ex->line_confidence[i] *= 0.8;
       auto& tl = ex->confidence["test_lines"];

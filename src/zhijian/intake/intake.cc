@@ -138,6 +138,7 @@ checks::ReportFacts FactsForChecks(Extraction ex) {
   if (facts.source == checks::FactsSource::kScan) {
     facts.confidence = std::move(ex.confidence);
     facts.line_confidence = std::move(ex.line_confidence);
+    facts.cell_confidence = std::move(ex.cell_confidence);
   }
   return facts;
 }
