@@ -66,8 +66,9 @@ struct ReportFacts {
   // (compliance.h "Certainty").
   std::map<std::string, double> confidence;
   std::vector<double> line_confidence;
-  // Per test line, per cell (item, parameter, standard, unit, limit, result, verdict): finer
-  // than line_confidence, which a finding on a line uses where this has no entry.
+  // Per test line, per cell (item, parameter, standard, unit, limit, result, verdict; empty
+  // cells have none): finer than line_confidence, which a finding on a line uses where none of
+  // the cells it rests on has an entry.
   std::vector<std::map<std::string, double>> cell_confidence;
   std::vector<Correction> corrections;  // readings corrected against the registry
 };

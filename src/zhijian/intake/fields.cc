@@ -672,7 +672,7 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
     for (int k = 0; k < kColKinds; ++k) cells[k] = NormalizeText(JoinWords(parts[k]));
     std::array<double, kColKinds> col_conf;
     for (int k = 0; k < kColKinds; ++k) {
-      col_conf[k] = parts[k].empty() ? conf : 1.0;
+      col_conf[k] = 1.0;
       for (const Word& w : parts[k]) col_conf[k] = std::min(col_conf[k], w.confidence);
     }
     // A row's first line has every cell's first line (cells are top-aligned): its number, or
@@ -1437,7 +1437,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
     if (t.item.empty() && t.result.empty()) continue;
     r.test_lines.push_back(std::move(t));
     ex.line_confidence.push_back(c);
-    // Per cell: its words' confidence, times the line's repairs (c / row.conf).
+    // Per cell that has words: their confidence, times the line's repairs (c / row.conf).
     const double repairs = row.conf > 0 ? c / row.conf : 1.0;
     std::map<std::string, double> cells;
     for (auto [name, k] : {std::pair<const char*, ColKind>{"item", kItem},
@@ -1447,7 +1447,7 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
                            {"limit", kLimit},
                            {"result", kResult},
                            {"verdict", kVerdict}}) {
-      cells[name] = std::min(1.0, row.col_conf[k] * repairs);
+      if (!row.cells[k].empty()) cells[name] = std::min(1.0, row.col_conf[k] * repairs);
     }
     ex.cell_confidence.push_back(std::move(cells));
   }
