@@ -235,9 +235,13 @@ class Ctx {
   void Prepare();
   void JudgeScope(LineInfo& line);
 
-  double FieldConfidence(const std::string& name) const {
+  // compliance.h "Certainty": a reading that is exactly one of the registry's identifiers is
+  // corroborated (certain), unless intake corrected it to that identifier.
+  bool Corroborated(const std::string& name, const std::string& value) const;
+  double FieldConfidence(const std::string& name, const std::string& value = {}) const {
     auto it = r.confidence.find(name);
-    return it == r.confidence.end() ? 1.0 : it->second;
+    if (it == r.confidence.end()) return 1.0;
+    return it->second < 1 && Corroborated(name, value) ? 1.0 : it->second;
   }
   // The lowest confidence of `columns` of test line i (0-based): by cell where intake gave
   // cells, else the line's; 1 past the lines read.
@@ -258,10 +262,10 @@ class Ctx {
   // compliance.h "Certainty": the lowest confidence of what the finding rests on, and the
   // readings of those fields that intake corrected.
   void Certainty(ComplianceFinding* fnd) {
-    double c = FieldConfidence(fnd->field);
+    double c = FieldConfidence(fnd->field, fnd->value);
     std::vector<std::string> columns{fnd->field};
     for (const auto& [name, value] : fnd->report) {
-      c = std::min(c, FieldConfidence(name));
+      c = std::min(c, FieldConfidence(name, value));
       columns.push_back(name);
     }
     if (fnd->line > 0) c = std::min(c, LineConfidence(static_cast<size_t>(fnd->line - 1), columns));
@@ -623,6 +627,19 @@ std::vector<const SnapPerson*> PeopleNamed(const Ctx& c, const std::string& sign
     if (c.subject && p.inst == *c.subject && Key(p.name) == k) out.push_back(&p);
   }
   return out;
+}
+
+bool Ctx::Corroborated(const std::string& name, const std::string& value) const {
+  for (const Correction& k : r.corrections) {
+    if (k.field == name || (name == "signatories" && k.field == "approver")) return false;
+  }
+  if (name == "institution") return by_uscc.has_value();
+  if (name == "institution_name") return !by_name.empty();
+  if (name == "certificate") return cited_cert.has_value();
+  if (name == "signatories" || name == "approver") {
+    return !value.empty() && !PeopleNamed(*this, value).empty();
+  }
+  return false;
 }
 
 bool IsSignatory(const SnapPerson& p) {

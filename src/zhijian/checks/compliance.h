@@ -41,7 +41,12 @@
 // Certainty. A document read by OCR carries a confidence per field and per test line
 // (report_facts.h). A finding rests on its own field (and test line) and on the report facts its
 // evidence names (a date order on both dates, a mark misused for out-of-scope lines on those
-// lines); its `confidence` is the lowest of theirs (1 for registrations and text layers). Below
+// lines); its `confidence` is the lowest of theirs (1 for registrations and text layers). A
+// reading that is exactly one of the registry's identifiers is corroborated and counts as
+// certain: a USCC the registry knows, a name of a registered institution, a registered
+// certificate number, a signer's name of a person of the report's institution (a misreading
+// that happens to give another registered identifier is improbable) — unless intake corrected
+// the reading to it (hints: the correction is the unsure part). Below
 // CheckOptions::min_confidence the finding is `unconfirmed` ("请人工核对 / verify by eye"): same
 // rule, category, evidence and basis, but a reading OCR was unsure of may be the whole defect.
 // A reading intake corrected against the registry (report_facts.h Correction) is shown in the
