@@ -268,7 +268,15 @@ class Ctx {
       c = std::min(c, FieldConfidence(name, value));
       columns.push_back(name);
     }
-    if (fnd->line > 0) c = std::min(c, LineConfidence(static_cast<size_t>(fnd->line - 1), columns));
+    if (fnd->line > 0) {
+      const size_t i = static_cast<size_t>(fnd->line - 1);
+      c = std::min(c, LineConfidence(i, columns));
+      // An empty cell of a line read by OCR ("missing method") was not read at all: unsure.
+      if (fnd->value.empty() && i < r.cell_confidence.size() &&
+          !r.cell_confidence[i].count(fnd->field)) {
+        c = 0;
+      }
+    }
     for (size_t i : rests_on_lines_) c = std::min(c, LineConfidence(i, rests_on_columns_));
     rests_on_lines_.clear();
     rests_on_columns_.clear();
