@@ -12,6 +12,8 @@
 #                   costs ~2 s of OCR)
 #   DEFECTS         share of reports with one defect (default 0.6: every category gets cases)
 #   SEED            corpus seed of the text PDFs (default 11); the scans use SEED + 1
+# Environment: CHECK_FLAGS, extra flags of `zhijian check` (e.g. "--hints": OCR readings
+# corrected against the registry, as the HTTP upload does).
 # The registry is `gen registry --scale demo --seed 1 --today 2025-06-01`; the corpora are
 # `gen reports` with seeds SEED (text) and SEED + 1 (scans). The reports that a duplicate-report-number
 # defect repeats (`duplicate_of`) are registered in the ledger first (with their document's
@@ -62,7 +64,7 @@ PY
   echo "machine: $(getconf _NPROCESSORS_ONLN) cores, load $(cut -d' ' -f1-3 /proc/loadavg);" \
     "$(date -u +%Y-%m-%dT%H:%MZ)"
   local start=$SECONDS
-  (cd "$dir" && "$BIN" --db "sqlite:registry.db" check --json --quiet --today "$TODAY" \
+  (cd "$dir" && "$BIN" --db "sqlite:registry.db" check --json --quiet --today "$TODAY" ${CHECK_FLAGS:-} \
     $(python3 -c "import json,sys; [print(json.loads(l)['$kind']) for l in open('labels.jsonl')]") \
     >"$dir/check.json") || true
   echo "checked in $((SECONDS - start)) s"

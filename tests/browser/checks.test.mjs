@@ -127,6 +127,11 @@ describe('check page against the real server', { timeout: 600000 }, () => {
       // item puts a line out of scope, and the mark is then rightly not required).
       const l = labelOf('unauthorised-signatory')
       const pdf = fs.readFileSync(sample(labels[0].pdf))
+      // The API's own answers (one request per file), to compare the page with.
+      const answers = []
+      page.on('response', (r) => {
+        if (r.url().endsWith('/api/v1/checks') && r.request().method() === 'POST') answers.push(r.json().catch(() => null))
+      })
       await page.locator('[data-test=check-file-input]').setInputFiles([
         { name: `${l.id}-scan.pdf`, mimeType: 'application/pdf', buffer: fs.readFileSync(sample(l.scan)) },
         { name: 'damaged.pdf', mimeType: 'application/pdf', buffer: pdf.subarray(0, Math.floor(pdf.length / 3)) },
@@ -142,7 +147,102 @@ describe('check page against the real server', { timeout: 600000 }, () => {
       assert.match(await scan.locator('[data-test=check-doc-source]').innerText(), /扫描件（OCR）/)
       assert.equal((await scan.locator('[data-test=check-doc-report-no]').innerText()).trim(), l.fields.report_no)
       await scan.locator('[data-test=check-finding][data-rule^="signatory-unauthorized."]').first().waitFor()
+      // Each finding shows the certainty the API gave it: the unconfirmed ones (待核) together in
+      // their own group, the confirmed ones under their severity; corrected readings are shown.
+      const result = (await Promise.all(answers))
+        .flatMap((a) => (a && a.results) || [])
+        .find((r) => r.file.name === `${l.id}-scan.pdf`)
+      assert.ok(result && result.ok)
+      const unsure = result.findings.filter((f) => f.certainty === 'unconfirmed')
+      for (const f of result.findings) assert.ok(['confirmed', 'unconfirmed'].includes(f.certainty), f.rule)
+      assert.equal(await scan.locator('[data-test=check-finding][data-certainty=unconfirmed]').count(), unsure.length)
+      assert.equal(
+        await scan.locator('[data-test=check-group][data-certainty=unconfirmed] [data-test=check-finding]').count(),
+        unsure.length,
+      )
+      assert.equal(await scan.locator('[data-test=check-finding][data-certainty=confirmed]').count(), result.findings.length - unsure.length)
+      assert.equal(await scan.locator('[data-test=check-corrected]').count(), result.document.corrections.length)
       await shot(page, 'checks-scan')
+    })
+  })
+
+  it('an unconfirmed finding and a corrected reading are shown as such (待核)', async () => {
+    await scenario('checks-unconfirmed', async (page) => {
+      await openChecks(page, 'regulator-sd')
+      // The page's rendering of a scan's answer with one finding of each certainty and a reading
+      // corrected against the registry: the answer is fixed here so that OCR cannot vary it.
+      const finding = (rule, category, field, value, certainty, confidence, extra = []) => ({
+        rule,
+        category,
+        severity: 'error',
+        field,
+        line: 0,
+        value,
+        message_zh: '问题',
+        message_en: 'finding',
+        certainty,
+        confidence,
+        evidence: { report: extra, registry: [] },
+        basis_date: '2025-05-01',
+        basis: [],
+      })
+      const body = {
+        checked: 1,
+        refused: 0,
+        stored: false,
+        rules_version: 'x',
+        results: [
+          {
+            index: 0,
+            ok: true,
+            file: { name: 'fixed-scan.png', size: 10, content_type: 'image/png' },
+            check_id: null,
+            report: { report_no: 'R-1', code: '', institution: '', issue_date: '2025-61-11', document_sha256: null },
+            institution: null,
+            counts: { error: 2, warning: 0, suspect: 0, info: 0, unconfirmed: 1 },
+            findings: [
+              finding('date-order.invalid', 'date-order', 'issue_date', '2025-61-11', 'unconfirmed', 0.45),
+              finding('institution-mismatch.name', 'institution-mismatch', 'institution_name', '潍坊市检测中心', 'confirmed', 0.72, [
+                { name: 'institution_name_as_read', value: '滩坊市检测中心' },
+              ]),
+            ],
+            document: {
+              source: 'scan',
+              pages: 1,
+              report_no: 'R-1',
+              institution_name: '潍坊市检测中心',
+              issue_date: '2025-61-11',
+              test_lines: [],
+              line_confidence: [],
+              confidence: { report_no: 0.95, institution_name: 0.72, issue_date: 0.45 },
+              warnings: [],
+              corrections: [{ field: 'institution_name', line: 0, read: '滩坊市检测中心', corrected: '潍坊市检测中心' }],
+            },
+          },
+        ],
+      }
+      await page.route('**/api/v1/checks', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) }),
+      )
+      await page.locator('[data-test=check-file-input]').setInputFiles([
+        { name: 'fixed-scan.png', mimeType: 'image/png', buffer: Buffer.from('not read: the answer is fixed') },
+      ])
+      const card = docCard(page, 'fixed-scan.png')
+      await waitDone(card)
+      const group = card.locator('[data-test=check-group][data-certainty=unconfirmed]')
+      assert.equal(await group.count(), 1)
+      assert.match(await group.locator('[data-test=check-unconfirmed-tag]').innerText(), /待核/)
+      const unsure = group.locator('[data-test=check-finding]')
+      assert.equal(await unsure.count(), 1)
+      assert.equal(await unsure.getAttribute('data-rule'), 'date-order.invalid')
+      assert.match(await unsure.locator('[data-test=check-finding-confidence]').innerText(), /45%/)
+      const sure = card.locator('[data-test=check-group][data-severity=error] [data-test=check-finding]')
+      assert.equal(await sure.count(), 1)
+      assert.equal(await sure.getAttribute('data-certainty'), 'confirmed')
+      assert.match(await sure.locator('[data-test=check-finding-corrected]').innerText(), /滩坊市检测中心/)
+      const corrected = card.locator('[data-test=check-corrected][data-field=institution_name]')
+      assert.match(await corrected.innerText(), /原识别为“滩坊市检测中心”/)
+      await shot(page, 'checks-unconfirmed')
     })
   })
 

@@ -17,6 +17,7 @@
 #include "tests/support/pg_cluster.h"
 #include "zhijian/base/date.h"
 #include "zhijian/base/digest.h"
+#include "zhijian/checks/compliance.h"
 #include "zhijian/checks/snapshot.h"
 #include "zhijian/intake/gen/report_gen.h"
 #include "zhijian/registry/registry.h"
@@ -443,6 +444,20 @@ TEST_P(CheckApiTest, RegulatorsCheckUploadedDocuments) {
     EXPECT_GT(d.at("document").at("confidence").at("report_no").as_double(), 0.5);
     EXPECT_EQ(d.at("institution").at("id").as_int64(), jinan_);
     EXPECT_TRUE(d.at("check_id").is_null());
+    // Every finding says how sure it is: a text layer's always (confidence 1); a scan's is
+    // unconfirmed exactly when a reading it rests on is below the threshold.
+    EXPECT_TRUE(d.at("document").at("corrections").is_array());
+    int64_t unconfirmed = 0;
+    for (const auto& f : d.at("findings").as_array()) {
+      const double c = f.at("confidence").to_number<double>();
+      const bool sure = f.at("certainty").as_string() == "confirmed";
+      EXPECT_EQ(sure, c >= checks::kDefaultMinConfidence) << json::serialize(f);
+      if (i == 0) {
+        EXPECT_EQ(c, 1.0) << json::serialize(f);
+      }
+      unconfirmed += sure ? 0 : 1;
+    }
+    EXPECT_EQ(d.at("counts").at("unconfirmed").as_int64(), unconfirmed);
     // The planted defect, with its evidence and its basis cited by the report's date.
     bool found = false;
     for (const auto& f : d.at("findings").as_array()) {

@@ -73,6 +73,45 @@ export function groupBySeverity(findings) {
   return [...groups].filter(([, list]) => list.length).map(([severity, list]) => ({ severity, findings: list }))
 }
 
+// Whether a finding rests on an OCR reading the checks were unsure of (certainty
+// "unconfirmed", docs/compliance-checks.md "Certainty"): to be verified by eye. Findings without
+// a certainty (older stored checks) are confirmed.
+export function isUnconfirmed(finding) {
+  return !!finding && finding.certainty === 'unconfirmed'
+}
+
+// The groups of the check page: the confirmed findings by severity (groupBySeverity, each
+// {severity, unconfirmed: false, findings}), then ONE group of the unconfirmed findings
+// {severity: 'unconfirmed', unconfirmed: true, findings} (in their order, any severity).
+export function groupFindings(findings) {
+  const list = findings || []
+  const groups = groupBySeverity(list.filter((f) => !isUnconfirmed(f))).map((g) => ({ ...g, unconfirmed: false }))
+  const unsure = list.filter(isUnconfirmed)
+  if (unsure.length) groups.push({ severity: 'unconfirmed', unconfirmed: true, findings: unsure })
+  return groups
+}
+
+// The readings intake corrected against the registry that a finding shows as evidence
+// ("<field>_as_read" = what OCR read): [{field, read}].
+export function correctedReadings(finding) {
+  const out = []
+  for (const e of (finding && finding.evidence && finding.evidence.report) || []) {
+    if (typeof e.name === 'string' && e.name.endsWith('_as_read')) out.push({ field: e.name.slice(0, -'_as_read'.length), read: e.value })
+  }
+  return out
+}
+
+// The readings of a document intake corrected against the registry (intake's JSON
+// "corrections": [{field, line, read, corrected}]), by field name ("standard" by line):
+// Map(key -> {read, corrected}) with key = field, or "line:N" for a test line's standard.
+export function documentCorrections(doc) {
+  const out = new Map()
+  for (const k of (doc && doc.corrections) || []) {
+    out.set(k.field === 'standard' ? `line:${k.line}` : k.field, { read: k.read, corrected: k.corrected })
+  }
+  return out
+}
+
 // What the findings point at: `fields` maps a field name to the gravest severity of the findings
 // on it (report-wide findings, line 0); `lines` maps a 1-based test-line number to
 // {severity, cells: Map(column -> severity)}.
@@ -98,40 +137,47 @@ function displayValue(value) {
   return value
 }
 
-// The rows of the fields table: [{key, value, confidence, low, severity}] for every field of
-// FIELD_ORDER present in the document. `confidence` is null when intake gives none for the field;
-// a field with a value and a confidence below LOW_CONFIDENCE is `low`.
+// The rows of the fields table: [{key, value, confidence, low, severity, corrected}] for every
+// field of FIELD_ORDER present in the document. `confidence` is null when intake gives none for
+// the field; a field with a value and a confidence below LOW_CONFIDENCE is `low`; `corrected` is
+// what OCR read when the value was corrected against the registry (else null).
 export function fieldRows(doc, findings) {
   if (!doc) return []
   const marks = highlights(findings).fields
+  const fixes = documentCorrections(doc)
   const conf = doc.confidence || {}
   const rows = []
   for (const key of FIELD_ORDER) {
     if (!(key in doc)) continue
     const value = displayValue(doc[key])
     const confidence = typeof conf[key] === 'number' ? conf[key] : null
+    const fix = fixes.get(key) || (key === 'signatories' ? fixes.get('approver') : undefined)
     rows.push({
       key,
       value,
       confidence,
       low: confidence !== null && value !== '' && confidence < LOW_CONFIDENCE,
       severity: marks.get(key),
+      corrected: fix ? fix.read : null,
     })
   }
   return rows
 }
 
 // The rows of the test-line table: the lines with `no` (1-based), their confidence, `low`, the
-// line's gravest finding and the severity per cell.
+// line's gravest finding, the severity per cell and `corrected` (the standard as OCR read it when
+// corrected against the registry, else null).
 export function lineRows(doc, findings) {
   if (!doc || !Array.isArray(doc.test_lines)) return []
   const marks = highlights(findings).lines
+  const fixes = documentCorrections(doc)
   const conf = doc.line_confidence || []
   return doc.test_lines.map((line, i) => {
     const no = i + 1
     const confidence = typeof conf[i] === 'number' ? conf[i] : null
     const mark = marks.get(no)
-    const row = { no, confidence, low: confidence !== null && confidence < LOW_CONFIDENCE }
+    const fix = fixes.get(`line:${no}`)
+    const row = { no, confidence, low: confidence !== null && confidence < LOW_CONFIDENCE, corrected: fix ? fix.read : null }
     for (const c of LINE_COLUMNS) row[c] = line[c] || ''
     row.severity = mark ? mark.severity : undefined
     row.cells = mark ? Object.fromEntries(mark.cells) : {}

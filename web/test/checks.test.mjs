@@ -7,10 +7,14 @@ import assert from 'node:assert/strict'
 import {
   acceptedFile,
   citation,
+  correctedReadings,
+  documentCorrections,
   fieldRows,
   formatBytes,
   groupBySeverity,
+  groupFindings,
   highlights,
+  isUnconfirmed,
   lineRows,
   worse,
 } from '../src/checks.js'
@@ -126,5 +130,70 @@ describe('small helpers', () => {
     assert.equal(formatBytes(-1), '')
     for (const ok of ['a.pdf', 'B.PDF', 'x.png', 'x.jpg', 'x.jpeg', 'x.tif', 'x.TIFF']) assert.ok(acceptedFile(ok), ok)
     for (const no of ['a.txt', 'pdf', 'x.pdf.exe', '']) assert.ok(!acceptedFile(no), no)
+  })
+})
+
+describe('certainty and corrections', () => {
+  const mixed = [
+    { rule: 'out-of-scope.item', severity: 'error', field: 'item', line: 2, certainty: 'confirmed' },
+    { rule: 'date-order.invalid', severity: 'error', field: 'issue_date', line: 0, certainty: 'unconfirmed', confidence: 0.45 },
+    { rule: 'missing-content.client', severity: 'warning', field: 'client', line: 0 },
+    { rule: 'institution-mismatch.name', severity: 'error', field: 'institution_name', line: 0, certainty: 'unconfirmed' },
+  ]
+  it('puts unconfirmed findings in one group after the confirmed ones by severity', () => {
+    const g = groupFindings(mixed)
+    assert.deepEqual(
+      g.map((x) => [x.severity, x.unconfirmed, x.findings.map((f) => f.rule)]),
+      [
+        ['error', false, ['out-of-scope.item']],
+        ['warning', false, ['missing-content.client']],
+        ['unconfirmed', true, ['date-order.invalid', 'institution-mismatch.name']],
+      ],
+    )
+    assert.deepEqual(groupFindings([]), [])
+    assert.deepEqual(groupFindings(undefined), [])
+    // Without unconfirmed findings the groups are groupBySeverity's.
+    assert.deepEqual(
+      groupFindings(findings).map((x) => x.severity),
+      groupBySeverity(findings).map((x) => x.severity),
+    )
+  })
+  it('treats a finding without certainty (an older stored check) as confirmed', () => {
+    assert.equal(isUnconfirmed(mixed[2]), false)
+    assert.equal(isUnconfirmed(mixed[1]), true)
+    assert.equal(isUnconfirmed(null), false)
+  })
+  it('reads the corrected readings of a finding and of a document', () => {
+    const f = {
+      evidence: {
+        report: [
+          { name: 'institution', value: '91370700MA3XXXXX' },
+          { name: 'institution_name_as_read', value: '滩坊市检测中心' },
+        ],
+      },
+    }
+    assert.deepEqual(correctedReadings(f), [{ field: 'institution_name', read: '滩坊市检测中心' }])
+    assert.deepEqual(correctedReadings({}), [])
+    const doc = {
+      institution_name: '潍坊市检测中心',
+      approver: '袁春东',
+      signatories: ['袁春东'],
+      test_lines: [{ item: '铅', standard: 'GB 5009.12-2017' }],
+      line_confidence: [0.7],
+      confidence: { institution_name: 0.72, approver: 0.72 },
+      corrections: [
+        { field: 'institution_name', line: 0, read: '滩坊市检测中心', corrected: '潍坊市检测中心' },
+        { field: 'approver', line: 0, read: '袁春乐', corrected: '袁春东' },
+        { field: 'standard', line: 1, read: 'GB 5009.18-2017', corrected: 'GB 5009.12-2017' },
+      ],
+    }
+    const fixes = documentCorrections(doc)
+    assert.equal(fixes.get('line:1').read, 'GB 5009.18-2017')
+    const rows = Object.fromEntries(fieldRows(doc, []).map((r) => [r.key, r]))
+    assert.equal(rows.institution_name.corrected, '滩坊市检测中心')
+    assert.equal(rows.approver.corrected, '袁春乐')
+    assert.equal(rows.signatories.corrected, '袁春乐')
+    assert.equal(lineRows(doc, [])[0].corrected, 'GB 5009.18-2017')
+    assert.equal(fieldRows({ report_no: 'X', confidence: {} }, [])[0].corrected, null)
   })
 })

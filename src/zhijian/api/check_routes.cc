@@ -13,7 +13,9 @@
 //     Or report documents as multipart/form-data (server/multipart.h): one part "file" per
 //     document (PDF with a text layer, scanned PDF, PNG, JPEG, TIFF), optionally a part "store"
 //     "true" (default false: documents are looked at, not kept). Each document is read by
-//     intake (intake.h ReadBytes: the same path as `zhijian check FILE`) and checked; the answer
+//     intake (intake.h ReadBytes: the same path as `zhijian check FILE --hints`), its OCR
+//     readings corrected against the registry as the caller may see it
+//     (checks/document_hints.h) and checked; the answer
 //     is 200 with one result per document in order, {"index", "file": {name, size,
 //     content_type}, "ok": true, "document": <intake's ExtractionToJson: fields, confidence>,
 //     <the outcome as for JSON>} or {"index", "file", "ok": false, "error"} (intake.encrypted,
@@ -33,6 +35,7 @@
 #include "zhijian/api/request_params.h"
 #include "zhijian/checks/compliance_json.h"
 #include "zhijian/checks/compliance_store.h"
+#include "zhijian/checks/document_hints.h"
 #include "zhijian/intake/intake.h"
 #include "zhijian/ledger/service.h"
 #include "zhijian/server/json_body.h"
@@ -61,9 +64,11 @@ json::object ErrorJson(const Error& e) {
 json::object OutcomeJson(const checks::CheckOutcome& o) {
   const checks::RuleCatalogue& rules = checks::RuleCatalogue::Compliance();
   json::array findings;
-  json::object counts{{"error", 0}, {"warning", 0}, {"suspect", 0}, {"info", 0}};
+  json::object counts{
+      {"error", 0}, {"warning", 0}, {"suspect", 0}, {"info", 0}, {"unconfirmed", 0}};
   for (const auto& f : o.findings) {
     findings.push_back(checks::FindingJson(f, rules));
+    if (!f.confirmed) counts["unconfirmed"] = counts["unconfirmed"].as_int64() + 1;
     counts[checks::SeverityName(f.rule->severity)] =
         counts[checks::SeverityName(f.rule->severity)].as_int64() + 1;
   }
@@ -171,9 +176,13 @@ Result<Response> RunDocumentChecks(ApiContext& ctx, Request& req) {
   for (const auto* f : files) read.push_back(intake::ReadBytes(f->body));
   std::vector<checks::CheckInput> inputs;
   std::vector<size_t> position;
+  checks::FactsCache cache;
   for (size_t i = 0; i < read.size(); ++i) {
     if (!read[i]) continue;
-    inputs.push_back(checks::CheckInput{read[i]->facts, 0});
+    // OCR readings corrected against the registry as the caller sees it, then checked with
+    // their confidences (findings on unsure readings are unconfirmed).
+    checks::ApplyRegistryHints(ctx.db, req.principal, &*read[i], &cache);
+    inputs.push_back(checks::CheckInput{intake::FactsForChecks(*read[i]), 0});
     position.push_back(i);
   }
   checks::RunChecksOptions options;

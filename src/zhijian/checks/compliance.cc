@@ -160,13 +160,28 @@ class Ctx {
   Ctx(const ReportFacts& r, const RegistryFacts& f, const CheckOptions& o,
       const RuleCatalogue& rules, const DurationTable& durations,
       std::vector<ComplianceFinding>* out)
-      : r(r), f(f), rules(rules), durations(durations), today(o.today), out_(out) {
+      : r(r),
+        f(f),
+        rules(rules),
+        durations(durations),
+        today(o.today),
+        min_confidence_(o.min_confidence),
+        out_(out) {
     Prepare();
+  }
+
+  // The next Add also rests on these cells (by column name) of these test lines (0-based),
+  // besides its own field and evidence.
+  void RestsOnLines(std::vector<size_t> lines, std::vector<std::string> columns) {
+    rests_on_lines_ = std::move(lines);
+    rests_on_columns_ = std::move(columns);
   }
 
   void Begin(const RuleDef& rule) {
     rule_ = &rule;
     basis_resolved_ = false;
+    rests_on_lines_.clear();
+    rests_on_columns_.clear();
   }
 
   void Add(std::string field, int line, std::string value, EvidenceList report,
@@ -178,6 +193,7 @@ class Ctx {
     fnd.value = std::move(value);
     fnd.report = std::move(report);
     fnd.registry = std::move(registry);
+    Certainty(&fnd);
     fnd.basis_date = DayText(basis_day);
     if (!basis_resolved_) {
       basis_ = ResolveBasis(rules, *rule_, basis_day);
@@ -218,6 +234,62 @@ class Ctx {
  private:
   void Prepare();
   void JudgeScope(LineInfo& line);
+
+  // compliance.h "Certainty": a reading that is exactly one of the registry's identifiers is
+  // corroborated (certain), unless intake corrected it to that identifier.
+  bool Corroborated(const std::string& name, const std::string& value) const;
+  double FieldConfidence(const std::string& name, const std::string& value = {}) const {
+    auto it = r.confidence.find(name);
+    if (it == r.confidence.end()) return 1.0;
+    return it->second < 1 && Corroborated(name, value) ? 1.0 : it->second;
+  }
+  // The lowest confidence of `columns` of test line i (0-based): by cell where intake gave
+  // cells, else the line's; 1 past the lines read.
+  double LineConfidence(size_t i, const std::vector<std::string>& columns) const {
+    if (i < r.cell_confidence.size()) {
+      double c = 1;
+      bool any = false;
+      for (const std::string& col : columns) {
+        auto it = r.cell_confidence[i].find(col);
+        if (it == r.cell_confidence[i].end()) continue;
+        c = std::min(c, it->second);
+        any = true;
+      }
+      if (any) return c;
+    }
+    return i < r.line_confidence.size() ? r.line_confidence[i] : 1.0;
+  }
+  // compliance.h "Certainty": the lowest confidence of what the finding rests on, and the
+  // readings of those fields that intake corrected.
+  void Certainty(ComplianceFinding* fnd) {
+    double c = FieldConfidence(fnd->field, fnd->value);
+    std::vector<std::string> columns{fnd->field};
+    for (const auto& [name, value] : fnd->report) {
+      c = std::min(c, FieldConfidence(name, value));
+      columns.push_back(name);
+    }
+    if (fnd->line > 0) {
+      const size_t i = static_cast<size_t>(fnd->line - 1);
+      c = std::min(c, LineConfidence(i, columns));
+      // An empty cell of a line read by OCR ("missing method") was not read at all: unsure.
+      if (fnd->value.empty() && i < r.cell_confidence.size() &&
+          !r.cell_confidence[i].count(fnd->field)) {
+        c = 0;
+      }
+    }
+    for (size_t i : rests_on_lines_) c = std::min(c, LineConfidence(i, rests_on_columns_));
+    rests_on_lines_.clear();
+    rests_on_columns_.clear();
+    fnd->confidence = c;
+    fnd->confirmed = c >= min_confidence_;
+    for (const Correction& k : r.corrections) {
+      const bool same = k.field == "standard" ? fnd->line == k.line && fnd->field == "standard"
+                        : k.field == "approver"
+                            ? fnd->field == "signatories" && fnd->value == k.corrected
+                            : fnd->field == k.field;
+      if (same) fnd->report.emplace_back(k.field + "_as_read", k.read);
+    }
+  }
   std::string_view KeyView(const std::string& raw) {
     if (IsNormalReportText(raw)) return raw;
     owned_.push_back(NormalizeReportText(raw));
@@ -225,6 +297,9 @@ class Ctx {
   }
 
   std::deque<std::string> owned_;  // keys that differ from their texts (stable addresses)
+  double min_confidence_;
+  std::vector<size_t> rests_on_lines_;
+  std::vector<std::string> rests_on_columns_;
 
   const RuleDef* rule_ = nullptr;
   std::vector<LegalBasis> basis_;
@@ -562,6 +637,19 @@ std::vector<const SnapPerson*> PeopleNamed(const Ctx& c, const std::string& sign
   return out;
 }
 
+bool Ctx::Corroborated(const std::string& name, const std::string& value) const {
+  for (const Correction& k : r.corrections) {
+    if (k.field == name || (name == "signatories" && k.field == "approver")) return false;
+  }
+  if (name == "institution") return by_uscc.has_value();
+  if (name == "institution_name") return !by_name.empty();
+  if (name == "certificate") return cited_cert.has_value();
+  if (name == "signatories" || name == "approver") {
+    return !value.empty() && !PeopleNamed(*this, value).empty();
+  }
+  return false;
+}
+
 bool IsSignatory(const SnapPerson& p) {
   return std::find(p.roles.begin(), p.roles.end(), kSignatoryRole) != p.roles.end() ||
          !p.signatory_fields.empty();
@@ -770,16 +858,20 @@ void VerdictConclusion(Ctx& c) {
   const auto conclusion = ParseConclusion(c.r.report.conclusion);
   if (!conclusion) return;
   std::vector<std::string> failing;
-  size_t judged = 0;
+  std::vector<size_t> failing_lines, judged_lines;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     auto v = ParseVerdict(TL(c, i).verdict);
     if (!v) continue;
-    ++judged;
+    judged_lines.push_back(i);
     if (*v == Verdict::kFail) {
       failing.push_back(std::to_string(i + 1) + ": " + TL(c, i).item + " " + TL(c, i).verdict);
+      failing_lines.push_back(i);
     }
   }
+  const size_t judged = judged_lines.size();
   if (judged == 0) return;
+  // A pass rests on the failing lines; a fail on every judged line (one misread verdict would do).
+  c.RestsOnLines(failing.empty() ? judged_lines : failing_lines, {"verdict"});
   if (*conclusion == Verdict::kPass && !failing.empty()) {
     c.Add("conclusion", 0, c.r.report.conclusion, {{"failing_lines", Join(failing, "; ")}}, {});
   } else if (*conclusion == Verdict::kFail && failing.empty()) {
@@ -795,12 +887,15 @@ bool OutOfScopeError(Scope s) {
 void MarkOutOfScope(Ctx& c) {
   if (c.r.cma_mark != true) return;
   std::vector<std::string> out;
+  std::vector<size_t> lines;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     if (OutOfScopeError(c.lines[i].scope)) {
       out.push_back(std::to_string(i + 1) + ": " + TL(c, i).item + " " + TL(c, i).standard);
+      lines.push_back(i);
     }
   }
   if (out.empty()) return;
+  c.RestsOnLines(std::move(lines), {"item", "parameter", "standard"});
   c.Add("cma_mark", 0, "yes", {{"out_of_scope_lines", Join(out, "; ")}}, {});
 }
 
@@ -825,6 +920,9 @@ void MarkMissing(Ctx& c) {
       if (Contains(*text, w)) return;
     }
   }
+  std::vector<size_t> lines(c.lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) lines[i] = i;
+  c.RestsOnLines(std::move(lines), {"item", "parameter", "standard"});
   c.Add("cma_mark", 0, "no", {{"lines_in_scope", std::to_string(c.lines.size())}}, {});
 }
 
@@ -1012,6 +1110,8 @@ std::optional<uint32_t> SubjectOf(const ReportFacts& report, const RegistryFacts
 }
 
 std::optional<StandardNo> CitedStandard(std::string_view text) { return FirstStandard(text); }
+
+const char* CertaintyName(bool confirmed) { return confirmed ? "confirmed" : "unconfirmed"; }
 
 int MinTestDays(const ledger::TestLine& line, const DurationTable& table) {
   const auto standard = FirstStandard(line.standard);

@@ -38,6 +38,20 @@
 // the earliest when the date precedes them all. The basis date is the issue date, else the test
 // end, test start, receipt or sampling date, else `today`.
 //
+// Certainty. A document read by OCR carries a confidence per field and per test line
+// (report_facts.h). A finding rests on its own field (and test line) and on the report facts its
+// evidence names (a date order on both dates, a mark misused for out-of-scope lines on those
+// lines); its `confidence` is the lowest of theirs (1 for registrations and text layers). A
+// reading that is exactly one of the registry's identifiers is corroborated and counts as
+// certain: a USCC the registry knows, a name of a registered institution, a registered
+// certificate number, a signer's name of a person of the report's institution (a misreading
+// that happens to give another registered identifier is improbable) — unless intake corrected
+// the reading to it (hints: the correction is the unsure part). Below
+// CheckOptions::min_confidence the finding is `unconfirmed` ("请人工核对 / verify by eye"): same
+// rule, category, evidence and basis, but a reading OCR was unsure of may be the whole defect.
+// A reading intake corrected against the registry (report_facts.h Correction) is shown in the
+// finding's report evidence as "<field>_as_read" with the text OCR read.
+//
 // Thread-safety: pure functions; Check may run concurrently (the embedded catalogue and duration
 // table are immutable).
 // Errors: none; a catalogue row without code is a build defect caught by checks_test (Check
@@ -98,8 +112,14 @@ struct RegistryFacts {
   std::vector<FactsReport> reports;
 };
 
+// The default of CheckOptions::min_confidence, chosen on the generated scan corpus
+// (docs/compliance-checks.md "Certainty").
+inline constexpr double kDefaultMinConfidence = 0.8;
+
 struct CheckOptions {
-  Day today = kNoDay;                        // the day of the check (required)
+  Day today = kNoDay;  // the day of the check (required)
+  // A finding resting on a field read with a lower confidence is unconfirmed (see "Certainty").
+  double min_confidence = kDefaultMinConfidence;
   const RuleCatalogue* rules = nullptr;      // nullptr: RuleCatalogue::Compliance()
   const DurationTable* durations = nullptr;  // nullptr: DurationTable::Embedded()
 };
@@ -115,7 +135,12 @@ struct ComplianceFinding {
   EvidenceList registry;          // the registry (or reference-table) facts concerned
   std::string basis_date;         // YYYY-MM-DD the basis was resolved on
   std::vector<LegalBasis> basis;  // the rule's basis, one version per regulation
+  double confidence = 1.0;        // lowest confidence of the facts it rests on (see "Certainty")
+  bool confirmed = true;          // confidence >= CheckOptions::min_confidence
 };
+
+// "confirmed", "unconfirmed".
+const char* CertaintyName(bool confirmed);
 
 // Runs every rule (catalogue order; within a rule by test line, then signer or field).
 std::vector<ComplianceFinding> Check(const ReportFacts& report, const RegistryFacts& as_of,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 
 #include "zhijian/base/digest.h"
@@ -393,6 +394,38 @@ class Parser {
       }
     } else if (name == "page_count") {
       report_.page_count = std::atoi(value.c_str());
+    } else if (name == "confidence") {
+      const size_t gap = value.find(' ');
+      char* end = nullptr;
+      const double c = gap == std::string::npos ? -1 : std::strtod(value.c_str() + gap + 1, &end);
+      if (c < 0 || c > 1 || end == nullptr || *end != '\0') {
+        return Bad(line, "confidence FIELD VALUE (0..1)");
+      }
+      report_.confidence[value.substr(0, gap)] = c;
+    } else if (name == "cell_confidence") {
+      // LINE COLUMN VALUE
+      const std::vector<std::string> w = SplitList(value, ' ');
+      char* end = nullptr;
+      const int n = w.size() == 3 ? std::atoi(w[0].c_str()) : 0;
+      const double c = w.size() == 3 ? std::strtod(w[2].c_str(), &end) : -1;
+      if (n < 1 || c < 0 || c > 1 || end == nullptr || *end != '\0') {
+        return Bad(line, "cell_confidence LINE COLUMN VALUE (line 1-based, 0..1)");
+      }
+      if (report_.cell_confidence.size() < static_cast<size_t>(n)) {
+        report_.cell_confidence.resize(static_cast<size_t>(n));
+      }
+      report_.cell_confidence[static_cast<size_t>(n - 1)][w[1]] = c;
+    } else if (name == "line_confidence") {
+      report_.line_confidence.clear();
+      report_.cell_confidence.clear();
+      for (const std::string& v : SplitList(value, ',')) {
+        char* end = nullptr;
+        const double c = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || c < 0 || c > 1) {
+          return Bad(line, "line_confidence V,V,… (0..1)");
+        }
+        report_.line_confidence.push_back(c);
+      }
     } else if (name == "document") {
       in.document_sha256 = Sha256(value);
     } else if (name == "document_sha256") {
@@ -433,6 +466,11 @@ class Parser {
         f.value = v;
       } else if (k == "basis") {
         f.basis = v;
+      } else if (k == "certainty") {
+        if (v != "confirmed" && v != "unconfirmed") {
+          return Bad(line, "certainty=confirmed|unconfirmed");
+        }
+        f.confirmed = v == "confirmed";
       } else {
         return Bad(line, "unknown key '" + k + "' of an expected finding");
       }
@@ -533,12 +571,14 @@ RegistryFacts FactsOf(const GoldenRegistry& g) {
 
 std::string FindingKey(const ComplianceFinding& f) {
   return f.rule->category + " " + f.rule->id + " " + f.field +
-         (f.line ? " line=" + std::to_string(f.line) : "");
+         (f.line ? " line=" + std::to_string(f.line) : "") +
+         (f.confirmed ? "" : " certainty=unconfirmed");
 }
 
 std::string FindingKey(const GoldenFinding& f) {
   return f.category + " " + f.rule + " " + f.field +
-         (f.line ? " line=" + std::to_string(f.line) : "");
+         (f.line ? " line=" + std::to_string(f.line) : "") +
+         (f.confirmed ? "" : " certainty=unconfirmed");
 }
 
 std::string BasisText(const ComplianceFinding& f) {

@@ -37,9 +37,16 @@
 //   document TEXT (document_sha256 = SHA-256 of TEXT)
 //   document_sha256 HEX           signatories NAME; NAME; …
 //   line ITEM | PARAMETER | STANDARD | RESULT | UNIT | LIMIT | VERDICT     (appends a test line)
+//   confidence FIELD VALUE        the OCR confidence of a field (0..1; absent fields: 1)
+//   line_confidence V,V,…         the confidences of the test lines, in order (clears the
+//                                 cell confidences)
+//   cell_confidence N COLUMN V    the confidence of one cell of test line N (item, parameter,
+//                                 standard, unit, limit, result, verdict); finer than the line's
 // Expected findings: CATEGORY RULE FIELD [line=N] [value=TEXT] [basis=KEY@VERSION:ARTICLE;…]
+//                    [certainty=confirmed|unconfirmed]
 //   line defaults to 0 (the report as a whole); value and basis are compared only when given
-//   (basis: exactly the resolved entries, in rule order). Findings are compared as a multiset.
+//   (basis: exactly the resolved entries, in rule order); certainty always (default confirmed;
+//   the threshold is compliance.h kDefaultMinConfidence). Findings are compared as a multiset.
 //
 // Ownership: plain values. Thread-safety: pure functions.
 // Errors (kInvalidArgument, detail "FILE:LINE: what"): "golden.bad-line".
@@ -93,6 +100,7 @@ struct GoldenFinding {
   int line = 0;
   std::optional<std::string> value;
   std::optional<std::string> basis;  // "A;B" as in the file
+  bool confirmed = true;             // certainty=
   int file_line = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "zhijian/checks/compliance_json.h"
 
 #include <boost/json.hpp>
+#include <cmath>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -138,7 +139,11 @@ json::object EvidenceJson(const ComplianceFinding& f) {
     for (const auto& [name, value] : l) a.push_back(json::object{{"name", name}, {"value", value}});
     return a;
   };
-  return json::object{{"report", list(f.report)}, {"registry", list(f.registry)}};
+  json::object o{{"report", list(f.report)}, {"registry", list(f.registry)}};
+  // Stored with the evidence (report_findings.evidence): no column of its own.
+  if (!f.confirmed) o["certainty"] = CertaintyName(false);
+  if (f.confidence < 1) o["confidence"] = std::round(f.confidence * 1000) / 1000;
+  return o;
 }
 
 json::array BasisJson(const ComplianceFinding& f, const RuleCatalogue& rules) {
@@ -163,6 +168,8 @@ json::object FindingJson(const ComplianceFinding& f, const RuleCatalogue& rules)
                       {"value", f.value},
                       {"message_zh", f.rule->message_zh},
                       {"message_en", f.rule->message_en},
+                      {"certainty", CertaintyName(f.confirmed)},
+                      {"confidence", std::round(f.confidence * 1000) / 1000},
                       {"evidence", EvidenceJson(f)},
                       {"basis_date", f.basis_date},
                       {"basis", BasisJson(f, rules)}};
@@ -175,6 +182,17 @@ json::object StoredFindingJson(const StoredReportFinding& f) {
   if (ec) evidence = json::object();
   json::value basis = json::parse(f.basis, ec);
   if (ec) basis = json::array();
+  // Certainty and confidence are stored in the evidence (EvidenceJson).
+  std::string certainty = CertaintyName(true);
+  double confidence = 1;
+  if (const json::object* e = evidence.if_object()) {
+    if (const json::value* v = e->if_contains("certainty"); v && v->is_string()) {
+      certainty = std::string(v->as_string());
+    }
+    if (const json::value* v = e->if_contains("confidence"); v && v->is_number()) {
+      confidence = v->to_number<double>();
+    }
+  }
   return json::object{{"rule", f.rule_id},
                       {"category", f.category},
                       {"severity", f.severity},
@@ -183,6 +201,8 @@ json::object StoredFindingJson(const StoredReportFinding& f) {
                       {"value", f.value},
                       {"message_zh", rule ? rule->message_zh : std::string()},
                       {"message_en", rule ? rule->message_en : std::string()},
+                      {"certainty", certainty},
+                      {"confidence", confidence},
                       {"evidence", std::move(evidence)},
                       {"basis_date", f.basis_date},
                       {"basis", std::move(basis)}};

@@ -18,6 +18,7 @@
 // Finding JSON:
 //   {"rule": "out-of-scope.item", "category": "out-of-scope", "severity": "error",
 //    "field": "item", "line": 3, "value": "汞", "message_zh": "…", "message_en": "…",
+//    "certainty": "confirmed" | "unconfirmed", "confidence": 0.93,
 //    "evidence": {"report": [{"name": "item", "value": "汞"}, …],
 //                 "registry": [{"name": "capability", "value": "…"}, …]},
 //    "basis_date": "2024-03-20",
@@ -25,6 +26,10 @@
 //               "citation_zh": "《检验检测机构资质认定管理办法》（…）第19条",
 //               "citation_en": "… [2021], Art. 19", "confidence": "S3"}, …]}
 // Evidence entries are name/value pairs in order (a name may repeat: several capability rows).
+// certainty/confidence: compliance.h "Certainty" (an OCR reading below the threshold makes the
+// finding "unconfirmed": verify by eye); EvidenceJson, the stored form, carries them as
+// "certainty" (only when unconfirmed) and "confidence" (only when below 1), which
+// StoredFindingJson lifts back to the finding (a stored check needs no column for them).
 //
 // Thread-safety: pure functions.
 // Errors (kInvalidArgument): those of ReportInputFromJson ("registration.*"), and

@@ -17,6 +17,8 @@
 #include "tests/support/principals.h"
 #include "zhijian/audit/audit.h"
 #include "zhijian/checks/compliance_golden.h"
+#include "zhijian/checks/compliance_json.h"
+#include "zhijian/checks/document_hints.h"
 #include "zhijian/ledger/log_store.h"
 #include "zhijian/ledger/report_ledger.h"
 #include "zhijian/registry/registry.h"
@@ -277,6 +279,65 @@ TEST_P(ComplianceStoreTest, RequestedChecksAreStoredScopedAndAudited) {
   ASSERT_TRUE(nothing.ok());
   EXPECT_EQ((*(*nothing)[0]).check_id, 0);
   EXPECT_EQ(Count(conn->get(), "report_checks"), before);
+}
+
+// The registry hints of an OCR reading (document_hints.h) through the store, as the caller sees
+// the registry: a misread institution name and signer are corrected for Shandong's regulator,
+// left alone (with a warning) for Beijing's; the corrected, unsure reading's finding is stored
+// as unconfirmed and reads back so.
+TEST_P(ComplianceStoreTest, RegistryHintsOfScansAreScopedAndCertaintyIsStored) {
+  const GoldenCase c = SmallCase();
+  Seed(c.registry);
+  if (HasFatalFailure()) return;
+  intake::Extraction scan;
+  scan.facts = c.report;
+  scan.facts.source = FactsSource::kScan;
+  scan.facts.institution_name = "滩南正信检测技术有限公司";  // 济 read as 滩
+  scan.facts.approver = "张眀";                              // 明 read as 眀
+  scan.facts.report.signatories = {"张眀"};
+  scan.confidence = {
+      {"institution_name", 0.9}, {"approver", 0.9}, {"signatories", 0.9}, {"issue_date", 0.62}};
+
+  intake::Extraction outside = scan;
+  auto beijing = Regulator("11");
+  EXPECT_EQ(ApplyRegistryHints(*db_, beijing, &outside), 0);
+  EXPECT_EQ(outside.facts.institution_name, "滩南正信检测技术有限公司");
+  ASSERT_EQ(outside.warnings.size(), 1u);
+  EXPECT_NE(outside.warnings[0].find("registry hints"), std::string::npos);
+
+  EXPECT_EQ(ApplyRegistryHints(*db_, Regulator("37"), &scan), 2);
+  EXPECT_EQ(scan.facts.institution_name, "济南正信检测技术有限公司");
+  EXPECT_EQ(scan.facts.approver, "张明");
+  EXPECT_EQ(scan.facts.report.signatories, std::vector<std::string>{"张明"});
+  ASSERT_EQ(scan.facts.corrections.size(), 2u);
+  EXPECT_EQ(scan.facts.corrections[0].read, "滩南正信检测技术有限公司");
+
+  // Checked with its confidences: no signatory finding any more (张明 is authorised); the
+  // issue date was read unsurely, so a finding resting on it is unconfirmed. Make one: the
+  // issue date before the test ended.
+  scan.facts.report.issue_date = "2025-03-10";
+  ReportFacts facts = scan.facts;
+  facts.confidence = scan.confidence;
+  std::vector<CheckInput> in{CheckInput{facts, 0}};
+  in[0].report.report.document_sha256 = Sha256("scan.pdf");
+  auto done = RunChecks(*db_, clock_, Regulator("37"), "10.0.0.1", in);
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  ASSERT_TRUE((*done)[0].ok()) << (*done)[0].error().ToString();
+  const CheckOutcome& o = *(*done)[0];
+  ASSERT_EQ(o.findings.size(), 1u);
+  EXPECT_EQ(o.findings[0].rule->id, "date-order.sequence");
+  EXPECT_FALSE(o.findings[0].confirmed);
+  EXPECT_NEAR(o.findings[0].confidence, 0.62, 1e-9);
+  auto conn = db_->Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto stored = GetCheck(conn->get(), Regulator("37"), o.check_id);
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  ASSERT_EQ(stored->findings.size(), 1u);
+  const boost::json::object j = StoredFindingJson(stored->findings[0]);
+  EXPECT_EQ(j.at("certainty").as_string(), "unconfirmed");
+  EXPECT_NEAR(j.at("confidence").as_double(), 0.62, 1e-9);
+  EXPECT_EQ(FindingJson(o.findings[0], RuleCatalogue::Compliance()).at("certainty").as_string(),
+            "unconfirmed");
 }
 
 TEST_P(ComplianceStoreTest, RegisteredReportsAreCheckedOnArrival) {

@@ -12,8 +12,10 @@
 // Ownership: a plain value. Thread-safety: none needed (a value).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "zhijian/ledger/registration.h"
 
@@ -21,6 +23,15 @@ namespace zhijian::checks {
 
 // Where the facts came from; intake sets a confidence per field for documents.
 enum class FactsSource { kRegistration, kTextPdf, kScan };
+
+// A reading intake corrected against the registry (intake/hints.h): the field (and test line)
+// corrected, the text as OCR read it and the registry's text that replaced it.
+struct Correction {
+  std::string field;  // approver, reviewer, chief_tester, institution_name, standard
+  int line = 0;       // 1-based test line for "standard"; 0 otherwise
+  std::string read;
+  std::string corrected;
+};
 
 struct ReportFacts {
   FactsSource source = FactsSource::kRegistration;
@@ -46,6 +57,20 @@ struct ReportFacts {
   std::optional<bool> copy_statement;  // "未经…不得部分复制" (no partial copying)
   std::string test_site;       // 检测地点 when printed ("" = not printed: at the institution)
   std::string subcontracting;  // 分包 statement as printed ("" = none printed)
+
+  // How sure the reading is (documents read by OCR: intake::FactsForChecks). Field name
+  // (intake::FieldNames) -> confidence in [0, 1]; a field absent from the map is certain (1):
+  // registrations and text layers leave both empty. `line_confidence` parallels
+  // report.test_lines (the lowest confidence of a line's cells); lines past its end are certain.
+  // The checks report a finding that rests on a field below their threshold as suspect
+  // (compliance.h "Certainty").
+  std::map<std::string, double> confidence;
+  std::vector<double> line_confidence;
+  // Per test line, per cell (item, parameter, standard, unit, limit, result, verdict; empty
+  // cells have none): finer than line_confidence, which a finding on a line uses where none of
+  // the cells it rests on has an entry.
+  std::vector<std::map<std::string, double>> cell_confidence;
+  std::vector<Correction> corrections;  // readings corrected against the registry
 };
 
 }  // namespace zhijian::checks

@@ -11,7 +11,9 @@
 //
 // Output: per report its findings with evidence and legal basis (Chinese, then English), then
 // a summary; with --json one JSON object {as_of, rules_version, reports: [{file, line,
-// report_no, institution, check_id, findings: [...]}], errors: [...], totals}. --store keeps
+// report_no, institution, check_id, findings: [...]}], errors: [...], totals}. A finding that
+// rests on an unsure OCR reading is marked unconfirmed (待核; checks/compliance.h "Certainty")
+// and counted in totals.unconfirmed; it still counts for --fail-on. --store keeps
 // the checks in the database (report_checks, audited); otherwise nothing is written.
 // --pending instead runs the arrival checks of registered reports that have none yet
 // (reports registered while no server was running), storing them.
@@ -36,10 +38,10 @@
 #include "zhijian/base/date.h"
 #include "zhijian/checks/compliance_json.h"
 #include "zhijian/checks/compliance_store.h"
+#include "zhijian/checks/document_hints.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/cli/progress.h"
-#include "zhijian/intake/hints.h"
 #include "zhijian/intake/intake.h"
 
 namespace zhijian::cli {
@@ -88,12 +90,12 @@ std::string Lower(std::string s) {
 // checks::ReportFacts a registration gives; documents then flow through the same checks.
 // With `hints` (check --hints) OCR'd names and standard numbers are corrected against the
 // registry (intake/hints.h); a registry error leaves the reading as it is.
+// The facts carry the confidences of OCR readings (intake::FactsForChecks): findings resting on
+// unsure ones are unconfirmed (checks/compliance.h "Certainty").
 Result<checks::ReportFacts> ReadDocument(const std::string& path, store::Database* hints) {
   ZJ_ASSIGN_OR_RETURN(intake::Extraction read, intake::ReadFile(path));
-  if (hints && read.facts.source == checks::FactsSource::kScan) {
-    if (auto h = RegistryHintsFor(*hints, read.facts, nullptr)) intake::ApplyHints(*h, &read);
-  }
-  return std::move(read.facts);
+  if (hints) checks::ApplyRegistryHints(*hints, Principal::Cli(), &read);
+  return intake::FactsForChecks(std::move(read));
 }
 
 bool IsDocument(const std::string& ext) {
@@ -215,6 +217,10 @@ void PrintFinding(const checks::ComplianceFinding& f, const checks::RuleCatalogu
   if (f.line > 0) where = "line " + std::to_string(f.line) + " " + where;
   std::printf("  %-8s %-44s %s = %s\n", checks::SeverityName(f.rule->severity), f.rule->id.c_str(),
               where.c_str(), f.value.empty() ? "(empty)" : f.value.c_str());
+  if (!f.confirmed) {
+    std::printf("      待核：请人工核对 / unconfirmed: verify by eye (OCR confidence %.2f)\n",
+                f.confidence);
+  }
   std::printf("      %s\n      %s\n", f.rule->message_zh.c_str(), f.rule->message_en.c_str());
   PrintEvidence("report", f.report);
   PrintEvidence("registry", f.registry);
@@ -307,7 +313,7 @@ int Run(const CheckArgs& a, const std::string& db_url) {
 
   int worst = -1;
   std::map<std::string, int64_t> by_severity;
-  int64_t total_findings = 0;
+  int64_t total_findings = 0, unconfirmed = 0;
   json::array reports;
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& item = items[i];
@@ -321,6 +327,7 @@ int Run(const CheckArgs& a, const std::string& db_url) {
     for (const auto& f : o->findings) {
       worst = std::max(worst, SeverityRank(checks::SeverityName(f.rule->severity)));
       ++by_severity[checks::SeverityName(f.rule->severity)];
+      unconfirmed += f.confirmed ? 0 : 1;
     }
     total_findings += static_cast<int64_t>(o->findings.size());
     if (a.json) {
@@ -372,6 +379,7 @@ int Run(const CheckArgs& a, const std::string& db_url) {
                      {"totals", json::object{{"checked", checked},
                                              {"refused", static_cast<int64_t>(errors.size())},
                                              {"findings", total_findings},
+                                             {"unconfirmed", unconfirmed},
                                              {"severities", std::move(severities)}}},
                      {"exit_code", code}})
               << "\n";
@@ -384,7 +392,8 @@ int Run(const CheckArgs& a, const std::string& db_url) {
     std::printf("%s%s %lld", first ? "" : ", ", k.c_str(), static_cast<long long>(v));
     first = false;
   }
-  std::printf("), %zu refused%s\n", errors.size(), a.store ? "; stored" : "");
+  std::printf("), %lld unconfirmed, %zu refused%s\n", static_cast<long long>(unconfirmed),
+              errors.size(), a.store ? "; stored" : "");
   std::printf("检查报告 %lld 份，问题 %lld 条，无法读取 %zu 份\n", static_cast<long long>(checked),
               static_cast<long long>(total_findings), errors.size());
   return code;

@@ -15,14 +15,6 @@
 namespace zhijian::store {
 class Database;
 }
-namespace zhijian::checks {
-struct ReportFacts;
-class FactsCache;
-}  // namespace zhijian::checks
-namespace zhijian::intake {
-struct RegistryHints;
-}
-
 namespace zhijian::ledger {
 class LedgerService;
 }  // namespace zhijian::ledger
@@ -43,13 +35,6 @@ void AddCheckCommand(CLI::App& app, const std::string& db_url, int* exit_code);
 // `zhijian intake FILE... [--json]`: reads test reports (PDF, scans, images) into fields.
 // --hints corrects OCR readings against the registry of --db.
 void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code);
-// (intake_cmd.cc) The registry hints of a report's institution (intake/hints.h): its people and
-// its capability standards, the institution found by USCC, else by printed name, read as the
-// local administrator; none for an unknown institution. For `intake --hints` and `check --hints`.
-Result<intake::RegistryHints> RegistryHintsFor(store::Database& db,
-                                               const checks::ReportFacts& report,
-                                               checks::FactsCache* cache);
-
 // `zhijian keys init`, `reports register`, `log audit`, `verify --offline` (ledger_cmd.cc); also
 // adds --log-key, --public-url, --checkpoint-every and --checkpoint-ms to `serve`, which then
 // runs OpenServeLedger (the QR URL defaults to http://127.0.0.1:`port`) and, once the server

@@ -15,6 +15,7 @@
 
 #include "zhijian/base/principal.h"
 #include "zhijian/checks/compliance_store.h"
+#include "zhijian/checks/document_hints.h"
 #include "zhijian/cli/cli_util.h"
 #include "zhijian/cli/commands.h"
 #include "zhijian/intake/hints.h"
@@ -133,15 +134,7 @@ int Run(const IntakeArgs& a, const std::string& db_url) {
   for (const std::string& file : a.files) {
     const auto start = std::chrono::steady_clock::now();
     auto ex = intake::ReadFile(file, opt);
-    if (ex && db && ex->facts.source == checks::FactsSource::kScan) {
-      // Hints are a help: a registry error leaves the reading as it is, with a warning.
-      auto hints = RegistryHintsFor(*db, ex->facts, &cache);
-      if (hints) {
-        intake::ApplyHints(*hints, &*ex);
-      } else {
-        ex->warnings.push_back("registry hints: " + hints.error().message_en());
-      }
-    }
+    if (ex && db) checks::ApplyRegistryHints(*db, Principal::Cli(), &*ex, &cache);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!ex) {
@@ -173,42 +166,6 @@ int Run(const IntakeArgs& a, const std::string& db_url) {
 }
 
 }  // namespace
-
-Result<intake::RegistryHints> RegistryHintsFor(store::Database& db,
-                                               const checks::ReportFacts& report,
-                                               checks::FactsCache* cache) {
-  ZJ_ASSIGN_OR_RETURN(auto conn, db.Acquire());
-  ZJ_ASSIGN_OR_RETURN(checks::RegistryFacts facts,
-                      checks::LoadRegistryFacts(conn.get(), Principal::Cli(), report, cache));
-  intake::RegistryHints hints;
-  std::optional<uint32_t> inst;
-  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
-    if (!report.report.institution.empty() &&
-        facts.institutions[i].uscc == report.report.institution) {
-      inst = i;
-    }
-  }
-  for (uint32_t i = 0; i < facts.institutions.size() && !inst; ++i) {
-    if (!report.institution_name.empty() && facts.institutions[i].name == report.institution_name) {
-      inst = i;
-    }
-  }
-  if (!inst) return hints;
-  hints.institution_name = facts.institutions[*inst].name;
-  for (const auto& p : facts.people) {
-    if (p.inst == *inst) hints.names.push_back(p.name);
-  }
-  for (const auto& c : facts.capabilities) {
-    if (c.cert < facts.certificates.size() && facts.certificates[c.cert].inst == *inst &&
-        !c.standard_no.empty()) {
-      hints.standards.push_back(c.standard_no);
-    }
-  }
-  std::sort(hints.standards.begin(), hints.standards.end());
-  hints.standards.erase(std::unique(hints.standards.begin(), hints.standards.end()),
-                        hints.standards.end());
-  return hints;
-}
 
 void AddIntakeCommand(CLI::App& app, const std::string& db_url, int* exit_code) {
   auto* cmd = app.add_subcommand(

@@ -805,6 +805,7 @@ bool StartsWithLabel(const Line& line) {
 struct Row {
   std::array<std::string, kColKinds> cells;
   double conf = 1;
+  std::array<double, kColKinds> col_conf{};  // per column: its words' lowest (else conf)
   bool ocr = false;
 };
 
@@ -850,6 +851,11 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
     }
     std::array<std::string, kColKinds> cells;
     for (int k = 0; k < kColKinds; ++k) cells[k] = NormalizeText(JoinWords(parts[k]));
+    std::array<double, kColKinds> col_conf;
+    for (int k = 0; k < kColKinds; ++k) {
+      col_conf[k] = 1.0;
+      for (const Word& w : parts[k]) col_conf[k] = std::min(col_conf[k], w.confidence);
+    }
     // A row's first line has every cell's first line (cells are top-aligned): its number, or
     // without a number column its item with a result or verdict. Lines with neither continue the
     // row above (an item or a standard number wrapped in its cell).
@@ -862,6 +868,7 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
       Row r;
       r.cells = cells;
       r.conf = conf;
+      r.col_conf = col_conf;
       r.ocr = page.ocr;
       rows->push_back(std::move(r));
       in_table_row = true;
@@ -869,6 +876,9 @@ void ReadTable(const PageLayout& page, size_t h, const std::vector<Column>& cols
       Row& r = rows->back();
       for (int k = 0; k < kColKinds; ++k) r.cells[k] = JoinBroken(r.cells[k], cells[k]);
       r.conf = std::min(r.conf, conf);
+      for (int k = 0; k < kColKinds; ++k) {
+        if (!cells[k].empty()) r.col_conf[k] = std::min(r.col_conf[k], col_conf[k]);
+      }
     }
   }
 }
@@ -1778,6 +1788,19 @@ Extraction ExtractFields(const std::vector<PageLayout>& pages) {
     if (t.item.empty() && t.result.empty()) continue;
     r.test_lines.push_back(std::move(t));
     ex.line_confidence.push_back(c);
+    // Per cell that has words: their confidence, times the line's repairs (c / row.conf).
+    const double repairs = row.conf > 0 ? c / row.conf : 1.0;
+    std::map<std::string, double> cells;
+    for (auto [name, k] : {std::pair<const char*, ColKind>{"item", kItem},
+                           {"parameter", kParam},
+                           {"standard", kStandard},
+                           {"unit", kUnit},
+                           {"limit", kLimit},
+                           {"result", kResult},
+                           {"verdict", kVerdict}}) {
+      if (!row.cells[k].empty()) cells[name] = std::min(1.0, row.col_conf[k] * repairs);
+    }
+    ex.cell_confidence.push_back(std::move(cells));
   }
   if (!ex.line_confidence.empty()) {
     table_conf = 1;

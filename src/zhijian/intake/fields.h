@@ -64,6 +64,10 @@ struct Extraction {
   std::map<std::string, double> confidence;
   // Per test line (parallel to facts.report.test_lines): the lowest confidence of its cells.
   std::vector<double> line_confidence;
+  // Per test line: each cell's confidence by column (item, parameter, standard, unit, limit,
+  // result, verdict): its words' lowest, times the line's repairs; an empty cell has no entry.
+  // For the checks' certainty (a finding on a line's item rests on that cell).
+  std::vector<std::map<std::string, double>> cell_confidence;
   int pages = 0;                      // pages read
   std::vector<std::string> warnings;  // "page 2: no text layer, read by OCR", ...
   // Fields found (confidence > 0).

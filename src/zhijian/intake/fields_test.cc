@@ -235,6 +235,28 @@ TEST(Fields, OcrShortHeadingAndEndMark) {
   EXPECT_LT(ex.line_confidence[0], 0.9);
 }
 
+// Each cell of a test line has its own confidence: an unsure result does not make the item unsure.
+TEST(Fields, CellConfidencePerColumn) {
+  PageText p = A4();
+  p.ocr = true;
+  const double xs[] = {50, 90, 190, 250, 320, 390, 450};
+  const char* head[] = {"序号", "检验项目", "单位", "标准要求", "检验结果", "单项判定", "检验依据"};
+  for (int i = 0; i < 7; ++i) Put(&p, head[i], xs[i], 160, 10, 0.9);
+  const char* row[] = {"1", "铅", "mg/L", "≤0.01", "0.003", "合格", "GB/T 5750.6-2023"};
+  const double conf[] = {0.9, 0.93, 0.9, 0.9, 0.2, 0.9, 0.88};
+  for (int i = 0; i < 7; ++i) Put(&p, row[i], xs[i], 180, 10, conf[i]);
+  const Extraction ex = ExtractFields({BuildLayout(p)});
+  ASSERT_EQ(ex.facts.report.test_lines.size(), 1u);
+  ASSERT_EQ(ex.cell_confidence.size(), 1u);
+  EXPECT_NEAR(ex.line_confidence[0], 0.2, 1e-9);
+  const auto& cells = ex.cell_confidence[0];
+  EXPECT_NEAR(cells.at("item"), 0.93, 1e-9);
+  EXPECT_NEAR(cells.at("standard"), 0.88, 1e-9);
+  EXPECT_NEAR(cells.at("result"), 0.2, 1e-9);
+  // No parameter column: no cell, no confidence (the checks then use the cells they have).
+  EXPECT_EQ(cells.count("parameter"), 0u);
+}
+
 // The same misreadings on a text layer are kept as printed: repairs are for OCR only.
 TEST(Fields, NoOcrRepairsOnATextLayer) {
   PageText p = A4();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "zhijian/intake/intake.h"
+
 namespace zhijian::intake {
 namespace {
 
@@ -64,7 +66,7 @@ TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
 
   // The registered name in intake's canonical form: full-width brackets are not a difference.
   RegistryHints wide;
-  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  wide.institutions = {"国家建筑工程质量监督检验中心（临沂）"};
   Extraction same = Scan();
   same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
   EXPECT_EQ(ApplyHints(wide, &same), 0);
@@ -83,7 +85,7 @@ TEST(Hints, LeavesAmbiguousFarAndTextLayerReadingsAlone) {
 // a name further off (another institution's) stays as read, and so does a text layer.
 TEST(Hints, InstitutionName) {
   RegistryHints h;
-  h.institution_name = "济南海鑫机动车检测技术有限公司";
+  h.institutions = {"济南海鑫机动车检测技术有限公司"};
   for (const auto& [read, want] : std::vector<std::pair<std::string, std::string>>{
            {"济南海讲机动车检测技术有限公司", "济南海鑫机动车检测技术有限公司"},
            {"济南海讲机动车检测技木有限公司", "济南海鑫机动车检测技术有限公司"},
@@ -101,7 +103,7 @@ TEST(Hints, InstitutionName) {
   }
   // The registered name in intake's canonical form: full-width brackets are not a difference.
   RegistryHints wide;
-  wide.institution_name = "国家建筑工程质量监督检验中心（临沂）";
+  wide.institutions = {"国家建筑工程质量监督检验中心（临沂）"};
   Extraction same = Scan();
   same.facts.institution_name = "国家建筑工程质量监督检验中心(临沂)";
   EXPECT_EQ(ApplyHints(wide, &same), 0);
@@ -114,6 +116,74 @@ TEST(Hints, InstitutionName) {
   text.facts.institution_name = "济南海讲机动车检测技术有限公司";
   EXPECT_EQ(ApplyHints(h, &text), 0);
   EXPECT_EQ(text.facts.institution_name, "济南海讲机动车检测技术有限公司");
+}
+
+TEST(Hints, RecordsEveryCorrectionWithTheReading) {
+  Extraction ex = Scan();
+  ApplyHints(Hints(), &ex);
+  ASSERT_EQ(ex.facts.corrections.size(), 3u);
+  EXPECT_EQ(ex.facts.corrections[0].field, "approver");
+  EXPECT_EQ(ex.facts.corrections[0].read, "袁春乐");
+  EXPECT_EQ(ex.facts.corrections[0].corrected, "袁春东");
+  EXPECT_EQ(ex.facts.corrections[1].field, "chief_tester");
+  EXPECT_EQ(ex.facts.corrections[2].field, "standard");
+  EXPECT_EQ(ex.facts.corrections[2].line, 1);
+  EXPECT_EQ(ex.facts.corrections[2].read, "GB/T 5750.8-2023");
+}
+
+TEST(Hints, SnapsTheInstitutionNameUpToTwoCharactersAway) {
+  RegistryHints h;
+  h.institutions = {"潍坊市食品药品检验检测中心"};
+  Extraction ex = Scan();
+  ex.facts.institution_name = "滩坊市食品药品检验检测中";  // one replaced, one dropped
+  ex.confidence["institution_name"] = 0.9;
+  EXPECT_EQ(ApplyHints(h, &ex), 1);
+  EXPECT_EQ(ex.facts.institution_name, "潍坊市食品药品检验检测中心");
+  EXPECT_NEAR(ex.confidence["institution_name"], 0.72, 1e-9);
+  ASSERT_EQ(ex.facts.corrections.size(), 1u);
+  EXPECT_EQ(ex.facts.corrections[0].field, "institution_name");
+  EXPECT_EQ(ex.facts.corrections[0].read, "滩坊市食品药品检验检测中");
+
+  // Three characters away: a different name, left for the checks to judge.
+  ex = Scan();
+  ex.facts.institution_name = "滩坊县食品药品检验检测中";
+  EXPECT_EQ(ApplyHints(h, &ex), 0);
+  EXPECT_EQ(ex.facts.institution_name, "滩坊县食品药品检验检测中");
+
+  // Brackets of the other width are the same name: nothing to correct.
+  h.institutions = {"山东省产品质量检验研究院（济南）"};
+  ex = Scan();
+  ex.facts.institution_name = "山东省产品质量检验研究院(济南)";
+  EXPECT_EQ(ApplyHints(h, &ex), 0);
+
+  // Two candidates within reach (the USCC and the certificate name two institutions): ambiguous.
+  h.institutions = {"潍坊市食品药品检验检测中心", "潍坊市食品药品检验检测所"};
+  ex = Scan();
+  ex.facts.institution_name = "滩坊市食品药品检验检测中";
+  EXPECT_EQ(ApplyHints(h, &ex), 0);
+
+  // A short name may not move two characters.
+  h.institutions = {"正信检测"};
+  ex = Scan();
+  ex.facts.institution_name = "正言检侧";
+  EXPECT_EQ(ApplyHints(h, &ex), 0);
+}
+
+TEST(FactsForChecks, CarriesTheConfidencesAndCorrectionsOfAScanOnly) {
+  Extraction ex = Scan();
+  ApplyHints(Hints(), &ex);
+  const checks::ReportFacts scan = FactsForChecks(ex);
+  EXPECT_NEAR(scan.confidence.at("approver"), 0.72, 1e-9);
+  EXPECT_EQ(scan.line_confidence, ex.line_confidence);
+  EXPECT_EQ(scan.corrections.size(), 3u);
+  EXPECT_EQ(scan.approver, "袁春东");
+
+  // A text layer is exact: no confidences, every field certain to the checks.
+  Extraction text = Scan();
+  text.facts.source = checks::FactsSource::kTextPdf;
+  const checks::ReportFacts t = FactsForChecks(text);
+  EXPECT_TRUE(t.confidence.empty());
+  EXPECT_TRUE(t.line_confidence.empty());
 }
 
 }  // namespace

@@ -144,6 +144,16 @@ Result<Extraction> ReadBytes(std::string bytes, const Options& options) {
   return ex;
 }
 
+checks::ReportFacts FactsForChecks(Extraction ex) {
+  checks::ReportFacts facts = std::move(ex.facts);
+  if (facts.source == checks::FactsSource::kScan) {
+    facts.confidence = std::move(ex.confidence);
+    facts.line_confidence = std::move(ex.line_confidence);
+    facts.cell_confidence = std::move(ex.cell_confidence);
+  }
+  return facts;
+}
+
 Result<Extraction> ReadFile(const std::string& path, const Options& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -215,6 +225,12 @@ boost::json::object ExtractionToJson(const Extraction& ex) {
   boost::json::array warnings;
   for (const auto& w : ex.warnings) warnings.push_back(boost::json::value(w));
   o["warnings"] = std::move(warnings);
+  boost::json::array corrections;
+  for (const auto& k : ex.facts.corrections) {
+    corrections.push_back(boost::json::object{
+        {"field", k.field}, {"line", k.line}, {"read", k.read}, {"corrected", k.corrected}});
+  }
+  o["corrections"] = std::move(corrections);
   return o;
 }
 

@@ -58,8 +58,16 @@ Result<std::vector<PageText>> ReadPages(std::string bytes, const Options& option
 //  "reviewer", "chief_tester", "page_count", "seal", "page_numbering", "end_mark",
 //  "sample_statement", "copy_statement" (true/false/null), "test_site", "subcontracting",
 //  "confidence": {field: 0..1},
-//  "line_confidence": [..], "warnings": [..]}
+//  "line_confidence": [..], "warnings": [..],
+//  "corrections": [{"field", "line", "read", "corrected"}] (hints.h; [] without hints)}
 boost::json::object ExtractionToJson(const Extraction& extraction);
+
+// The facts the compliance checks get from a reading: extraction.facts with, for a document read
+// by OCR (source kScan), the confidence of every field and test line attached
+// (report_facts.h ReportFacts::confidence, line_confidence), so that a finding resting on an
+// unsure reading is unconfirmed (checks/compliance.h "Certainty"). A text layer's facts carry
+// none: every field of it is certain. Call after any hints (hints.h), which lower confidences.
+checks::ReportFacts FactsForChecks(Extraction extraction);
 
 // "text-pdf", "scan", "registration".
 const char* FactsSourceName(checks::FactsSource source);
