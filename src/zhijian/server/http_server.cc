@@ -461,18 +461,24 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
 };
 
+// A handler that threw: logged with the request id and route (never the request's content),
+// answered as a 500 problem.
+Outcome HandlerFailure(const Request& req, const std::string& route_name, const char* what) {
+  spdlog::error("handler exception id={} route={} what=\"{}\"", req.request_id, route_name,
+                what != nullptr ? what : "unknown");
+  return Outcome{ProblemResponse(Error::Internal("internal", ""), req.path, req.request_id),
+                 route_name};
+}
+
 Outcome ServerCore::Dispatch(Request& req, bool target_ok, bool resolved) {
   std::string route_name = "unmatched";
   try {
     return DispatchUnguarded(req, target_ok, resolved, route_name);
   } catch (const std::exception& e) {
-    spdlog::error("handler exception id={} route={} what=\"{}\"", req.request_id, route_name,
-                  e.what());
+    return HandlerFailure(req, route_name, e.what());
   } catch (...) {
-    spdlog::error("handler exception id={} route={} what=unknown", req.request_id, route_name);
+    return HandlerFailure(req, route_name, nullptr);
   }
-  return Outcome{ProblemResponse(Error::Internal("internal", ""), req.path, req.request_id),
-                 route_name};
 }
 
 // The refusal of a caller whose role the route does not allow: 401 when anonymous, else 403.
@@ -509,13 +515,10 @@ std::optional<Outcome> ServerCore::TryInline(Request& req, bool* resolved) {
     }
     return Outcome{std::move(**result), route_name};
   } catch (const std::exception& e) {
-    spdlog::error("handler exception id={} route={} what=\"{}\"", req.request_id, route_name,
-                  e.what());
+    return HandlerFailure(req, route_name, e.what());
   } catch (...) {
-    spdlog::error("handler exception id={} route={} what=unknown", req.request_id, route_name);
+    return HandlerFailure(req, route_name, nullptr);
   }
-  return Outcome{ProblemResponse(Error::Internal("internal", ""), req.path, req.request_id),
-                 route_name};
 }
 
 Outcome ServerCore::DispatchUnguarded(Request& req, bool target_ok, bool resolved,
