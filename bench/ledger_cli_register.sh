@@ -6,6 +6,7 @@
 # Usage: bench/ledger_cli_register.sh [ZHIJIAN_BINARY] [REPORTS] [EXTRA register OPTIONS...]
 # ZJ_BENCH_KEEP=DIR keeps the database there (e.g. to look at table sizes with dbstat).
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/lib.sh"
 BIN=${1:-build-bench/zhijian}
 TOTAL=${2:-1000000}
 shift 2 || true
@@ -13,18 +14,12 @@ DIR=$(mktemp -d)
 DB=sqlite:$DIR/zj.db
 trap 'rm -rf "$DIR"' EXIT
 "$BIN" --db "$DB" demo-init --password-file "$DIR/pw.json" >/dev/null
+bench_valid_certificates "$DIR/zj.db"
 python3 - "$DIR" "$TOTAL" <<'PY'
 import hashlib, json, sys, sqlite3
 d, total = sys.argv[1], int(sys.argv[2])
 con = sqlite3.connect(d + "/zj.db")
 insts = con.execute("SELECT id, uscc FROM institutions ORDER BY id").fetchall()
-for k, (iid, _) in enumerate(insts):
-    cur = con.execute("INSERT INTO certificates (institution_id, number, issued_on, expires_on, "
-                      "status, created_at, updated_at) VALUES (?, ?, '2021-01-01', '2099-12-31', "
-                      "'valid', 'x', 'x')", (iid, "2315010500%02d" % k))
-    con.execute("INSERT INTO certificate_status_history (certificate_id, status, effective_on, "
-                "recorded_at) VALUES (?, 'valid', '2021-01-01', 'x')", (cur.lastrowid,))
-con.commit()
 with open(d + "/reports.jsonl", "w") as f:
     for i in range(total):
         f.write(json.dumps({

@@ -6,32 +6,27 @@
 # Usage: bench/ledger_http_register.sh [ZHIJIAN_BINARY] [REPORTS] [PARALLEL] [DB_URL]
 # ZJ_SERVE_ARGS adds options to `serve`, e.g. ZJ_SERVE_ARGS=--no-arrival-checks.
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/lib.sh"
 BIN=${1:-build/zhijian}
 TOTAL=${2:-200000}
 PAR=${3:-2}
 DIR=$(mktemp -d)
 DB=${4:-sqlite:$DIR/zj.db}
 cleanup() {
-  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  bench_stop
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 "$BIN" --db "$DB" demo-init --password-file "$DIR/pw.json" >/dev/null
 # A valid CMA certificate for each demo institution (the registration rule).
 "$BIN" --db "$DB" user apikey admin --name bench | grep '^zjk_' >"$DIR/key"
+bench_valid_certificates "${DB#sqlite:}"
 python3 - "$DB" "$DIR" "$TOTAL" <<'EOF'
 import hashlib, json, sys, sqlite3
 db, d, total = sys.argv[1], sys.argv[2], int(sys.argv[3])
 assert db.startswith("sqlite:"), "the generator reads institutions from SQLite"
 con = sqlite3.connect(db[len("sqlite:"):])
 insts = con.execute("SELECT id, uscc FROM institutions ORDER BY id").fetchall()
-for k, (iid, _) in enumerate(insts):
-    cur = con.execute("INSERT INTO certificates (institution_id, number, issued_on, expires_on, "
-                      "status, created_at, updated_at) VALUES (?, ?, '2021-01-01', '2099-12-31', "
-                      "'valid', 'x', 'x')", (iid, "2315010500%02d" % k))
-    con.execute("INSERT INTO certificate_status_history (certificate_id, status, effective_on, "
-                "recorded_at) VALUES (?, 'valid', '2021-01-01', 'x')", (cur.lastrowid,))
-con.commit()
 for b in range((total + 999) // 1000):
     items = []
     for i in range(b * 1000, min(total, (b + 1) * 1000)):
@@ -46,11 +41,7 @@ for b in range((total + 999) // 1000):
     with open("%s/batch-%05d.json" % (d, b), "w") as f:
         json.dump(items, f, ensure_ascii=False)
 EOF
-"$BIN" --db "$DB" serve --id-key "$DIR/id.key" --public-rate 0 --body-limit 4194304 --port 0 \
-  --port-file "$DIR/port" ${ZJ_SERVE_ARGS:-} 2>"$DIR/server.log" >/dev/null &
-PID=$!
-for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
-PORT=$(cat "$DIR/port")
+bench_serve "$DB" "$DIR" --public-rate 0 --body-limit 4194304 ${ZJ_SERVE_ARGS:-}
 KEY=$(cat "$DIR/key")
 echo "zhijian serve on :$PORT; $TOTAL reports in batches of 1,000, $PAR requests at a time ($(nproc) cores)"
 START=$(date +%s.%N)

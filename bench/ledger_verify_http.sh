@@ -13,30 +13,26 @@
 # machine than requests/s.
 # Usage: bench/ledger_verify_http.sh [ZHIJIAN_BINARY] [CONNECTIONS] [SECONDS] [REPORTS]
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/lib.sh"
 BIN=${1:-build/zhijian}
 CONN=${2:-64}
 SECS=${3:-10}
 REPORTS=${4:-20000}
 DIR=$(mktemp -d)
 cleanup() {
-  [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  bench_stop
   [ -s "$DIR/nginx.pid" ] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null
   rm -rf "$DIR"
 }
 trap cleanup EXIT
 "$BIN" keys init --dir "$DIR/keys" >/dev/null
 "$BIN" --db "sqlite:$DIR/zj.db" demo-init --password-file "$DIR/pw.json" >/dev/null
+bench_valid_certificates "$DIR/zj.db"
 python3 - "$DIR" "$REPORTS" <<'PY'
 import hashlib, json, sqlite3, sys
 d, n = sys.argv[1], int(sys.argv[2])
 con = sqlite3.connect(d + "/zj.db")
 insts = con.execute("SELECT id, uscc FROM institutions ORDER BY id").fetchall()
-for k, (iid, _) in enumerate(insts):
-    cur = con.execute("INSERT INTO certificates (institution_id, number, issued_on, expires_on, "
-                      "status, created_at, updated_at) VALUES (?, ?, '2021-01-01', '2099-12-31', "
-                      "'valid', 'x', 'x')", (iid, "2315010500%02d" % k))
-    con.execute("INSERT INTO certificate_status_history (certificate_id, status, effective_on, "
-                "recorded_at) VALUES (?, 'valid', '2021-01-01', 'x')", (cur.lastrowid,))
 con.commit()
 with open(d + "/reports.jsonl", "w") as f:
     for i in range(n):
@@ -53,22 +49,17 @@ sqlite3 "$DIR/zj.db" "SELECT code FROM reports ORDER BY random() LIMIT 1000" >"$
   echo 'i = 0'
   echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/api/v1/public/verify/" .. codes[i]) end'
 } >"$DIR/rotate.lua"
-"$BIN" --db "sqlite:$DIR/zj.db" serve --id-key "$DIR/id.key" --log-key "$DIR/keys/log.key" \
-  --public-rate 0 --no-arrival-checks --port 0 --port-file "$DIR/port" 2>"$DIR/server.log" >/dev/null &
-PID=$!
-for _ in $(seq 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
-PORT=$(cat "$DIR/port")
+bench_serve "sqlite:$DIR/zj.db" "$DIR" --log-key "$DIR/keys/log.key" --public-rate 0 \
+  --no-arrival-checks
 mkdir -p "$DIR/www"
 curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" >"$DIR/www/verify.json"
 chmod a+rx "$DIR" "$DIR/www" && chmod a+r "$DIR/www/verify.json"  # nginx workers drop root
 echo "response: $(wc -c <"$DIR/www/verify.json") bytes"
 echo "== zhijian: wrk -t2 -c$CONN -d${SECS}s, $REPORTS reports, 1,000 codes rotating ($(nproc) cores)"
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
-before=$(cpu_ticks)
+before=$(bench_cpu_ticks)
 wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$DIR/rotate.lua" "http://127.0.0.1:$PORT" | tee "$DIR/ours.txt"
-after=$(cpu_ticks)
-requests=$(awk '/requests in/ {print $1}' "$DIR/ours.txt")
-python3 -c "print('server CPU: %.1f us per request (%d ticks of 1/%d s, %d requests); load %s' % (($after - $before) * 1e6 / $(getconf CLK_TCK) / $requests, $after - $before, $(getconf CLK_TCK), $requests, '$(cut -d' ' -f1-3 /proc/loadavg)'))"
+after=$(bench_cpu_ticks)
+bench_cpu_per_request "$before" "$after" "$DIR/ours.txt"
 
 NGINX=${NGINX:-/usr/sbin/nginx}
 if [ ! -x "$NGINX" ]; then
