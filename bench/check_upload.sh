@@ -14,6 +14,7 @@
 # Nothing is stored (documents default to store=false). Every answer must be 200 with the
 # document read ("ok": true), or the script fails. Percentiles are nearest rank.
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/lib.sh"
 BIN=$(realpath "${1:-build/zhijian}")
 DATA=${2:-var/bench-checks}
 REPS=${3:-30}
@@ -22,10 +23,7 @@ DATA=$(realpath "$DATA")
 URL="sqlite:$DATA/zj.db"
 WORK=$(mktemp -d)
 cleanup() {
-  if [ -n "${PID:-}" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-  fi
+  bench_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,12 +39,7 @@ if ! "$BIN" --db "$URL" user list 2>/dev/null | grep -q '^bench-checks\b'; then
   echo "$PASSWORD" | "$BIN" --db "$URL" user add bench-checks --role regulator --region 37 \
     --password-stdin >/dev/null 2>&1 || true
 fi
-"$BIN" --db "$URL" serve --id-key "$DATA/id.key" --public-rate 0 --no-arrival-checks --port 0 \
-  --port-file "$WORK/port" 2>"$WORK/server.log" >/dev/null &
-PID=$!
-for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-[ -s "$WORK/port" ] || { cat "$WORK/server.log" >&2; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+bench_serve "$URL" "$WORK" --id-key "$DATA/id.key" --public-rate 0 --no-arrival-checks
 curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench-checks\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" >/dev/null
 

@@ -16,7 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$BIN" --db "sqlite:$DIR/zj.db" migrate >/dev/null
-bench_serve "sqlite:$DIR/zj.db" "$DIR" --public-rate 0
+bench_serve "sqlite:$DIR/zj.db" "$DIR" --id-key "$DIR/id.key" --public-rate 0
 echo "zhijian serve on :$PORT, wrk -t2 -c$CONN -d${SECS}s $URL_PATH ($(nproc) cores)"
 before=$(bench_cpu_ticks)
 wrk -t2 -c"$CONN" -d"${SECS}s" --latency "http://127.0.0.1:$PORT$URL_PATH" | tee "$DIR/wrk.txt"

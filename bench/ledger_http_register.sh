@@ -41,7 +41,7 @@ for b in range((total + 999) // 1000):
     with open("%s/batch-%05d.json" % (d, b), "w") as f:
         json.dump(items, f, ensure_ascii=False)
 EOF
-bench_serve "$DB" "$DIR" --public-rate 0 --body-limit 4194304 ${ZJ_SERVE_ARGS:-}
+bench_serve "$DB" "$DIR" --id-key "$DIR/id.key" --public-rate 0 --body-limit 4194304 ${ZJ_SERVE_ARGS:-}
 KEY=$(cat "$DIR/key")
 echo "zhijian serve on :$PORT; $TOTAL reports in batches of 1,000, $PAR requests at a time ($(nproc) cores)"
 START=$(date +%s.%N)

@@ -49,7 +49,7 @@ sqlite3 "$DIR/zj.db" "SELECT code FROM reports ORDER BY random() LIMIT 1000" >"$
   echo 'i = 0'
   echo 'request = function() i = i % #codes + 1; return wrk.format("GET", "/api/v1/public/verify/" .. codes[i]) end'
 } >"$DIR/rotate.lua"
-bench_serve "sqlite:$DIR/zj.db" "$DIR" --log-key "$DIR/keys/log.key" --public-rate 0 \
+bench_serve "sqlite:$DIR/zj.db" "$DIR" --id-key "$DIR/id.key" --log-key "$DIR/keys/log.key" --public-rate 0 \
   --no-arrival-checks
 mkdir -p "$DIR/www"
 curl -s "http://127.0.0.1:$PORT/api/v1/public/verify/$(head -1 "$DIR/codes")" >"$DIR/www/verify.json"

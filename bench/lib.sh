@@ -1,22 +1,23 @@
 # Shared pieces of the bench scripts; source it: . "$(dirname "$(realpath "$0")")/lib.sh"
 # The caller sets BIN (the zhijian binary) before calling bench_serve.
 
-# bench_serve DB_URL DIR [serve options...]: starts `$BIN --db DB_URL serve` on a port the OS
-# chooses (--id-key DIR/id.key, port file DIR/port, log DIR/server.log) in the background and
-# waits for it to listen; sets PID and PORT. Fails when the server does not come up in 5 s.
+# bench_serve DB_URL DIR [serve options...]: starts `$BIN --db DB_URL serve OPTIONS` on a port
+# the OS chooses (port file DIR/port, log DIR/server.log) in the background and waits for it to
+# listen; sets PID, PORT and BASE (http://127.0.0.1:PORT). Fails when it does not come up in 10 s.
 bench_serve() {
   local db=$1 dir=$2
   shift 2
-  "$BIN" --db "$db" serve --id-key "$dir/id.key" --port 0 --port-file "$dir/port" "$@" \
+  "$BIN" --db "$db" serve --port 0 --port-file "$dir/port" "$@" \
     2>"$dir/server.log" >/dev/null &
   PID=$!
-  for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+  for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.05; done
   if [ ! -s "$dir/port" ]; then
     echo "the server did not start: $dir/server.log" >&2
     cat "$dir/server.log" >&2
     return 1
   fi
   PORT=$(cat "$dir/port")
+  BASE="http://127.0.0.1:$PORT"
 }
 
 # bench_stop: stops the server bench_serve started, if it runs.

@@ -18,6 +18,7 @@
 # `zhijian --db URL gen registry --scale province --load`); values are then read with psql and
 # DATA_DIR holds only id.key.
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/lib.sh"
 BIN=$(realpath "${1:-build/zhijian}")
 DATA=${2:-var/bench-registry}
 REPS=${3:-30}
@@ -30,10 +31,7 @@ PG=0
 [[ "$URL" == postgres* ]] && PG=1
 WORK=$(mktemp -d)
 cleanup() {
-  if [ -n "${PID:-}" ]; then
-    kill "$PID" 2>/dev/null || true
-    wait "$PID" 2>/dev/null || true
-  fi
+  bench_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -71,12 +69,7 @@ if ! q "SELECT 1 FROM users WHERE username = 'bench'" | grep -q 1; then
     --password-stdin >/dev/null
 fi
 
-"$BIN" --db "$URL" serve --id-key "$DATA/id.key" --public-rate 0 --port 0 --port-file "$WORK/port" \
-  2>"$WORK/server.log" >/dev/null &
-PID=$!
-for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-[ -s "$WORK/port" ] || { cat "$WORK/server.log" >&2; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+bench_serve "$URL" "$WORK" --id-key "$DATA/id.key" --public-rate 0
 curl -sf -c "$WORK/cookies" -H 'Content-Type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login" >/dev/null
 
