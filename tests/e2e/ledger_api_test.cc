@@ -364,7 +364,9 @@ TEST_P(LedgerApiTest, CachedAnswersAreRateLimitedToo) {
     EXPECT_EQ(Json(r).at("code").as_string(), code);
     ++ok;
   }
-  EXPECT_GE(ok, 200);
+  // The address's bucket holds 200 anonymous requests (refilled at 50/s); the fixture's two
+  // sign-ins drew from it too, so a few fewer than 200 may pass before the refill catches up.
+  EXPECT_GE(ok, 190);
   EXPECT_LT(ok, 400);
   ExpectProblem(r, 429, "rate.limited");
   EXPECT_GE(std::stoi(r.Header("retry-after")), 1);
